@@ -1,0 +1,154 @@
+package plugin
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// Sentinel errors. Errors returned by this package wrap them with %w and the
+// operation that failed, so test them with errors.Is.
+var (
+	// ErrNotPlugin is returned by Serve when the process was not started by a
+	// plugin host (the magic cookie is missing or wrong).
+	ErrNotPlugin = errors.New("plugin: not started by a plugin host")
+
+	// ErrBadEnvironment is returned by Serve when the variables the host set
+	// (ports, versions, network, secret) cannot be used.
+	ErrBadEnvironment = errors.New("plugin: bad launch environment")
+
+	// ErrIncompatibleVersion means host and plugin share no protocol version.
+	ErrIncompatibleVersion = errors.New("plugin: incompatible protocol version")
+
+	// ErrNoPort means every port of the configured range was taken.
+	ErrNoPort = errors.New("plugin: no free port in range")
+
+	// ErrHostGone is returned by Serve when the host went away (its stdin pipe
+	// reached EOF) before it connected.
+	ErrHostGone = errors.New("plugin: host went away before connecting")
+
+	// ErrConnectTimeout is returned by Serve when no authenticated host
+	// connected within ServeConfig.ConnectTimeout.
+	ErrConnectTimeout = errors.New("plugin: host did not connect in time")
+
+	// ErrAuth means the authentication exchange failed: the plugin dropped the
+	// host's connection or answered something unexpected.
+	ErrAuth = errors.New("plugin: authentication failed")
+
+	// ErrStartTimeout means the plugin did not complete the handshake within
+	// ClientConfig.StartTimeout.
+	ErrStartTimeout = errors.New("plugin: start timed out")
+
+	// ErrKilled is returned by a Client that was killed before it could start
+	// or after it stopped.
+	ErrKilled = errors.New("plugin: client killed")
+
+	// ErrWrongKind is returned by a dispense method (Builder, Hook, ...) when
+	// the plugin serves another kind of component.
+	ErrWrongKind = errors.New("plugin: plugin serves another kind of component")
+
+	// ErrInvalidConfig wraps every validation failure of a ClientConfig or
+	// ServeConfig.
+	ErrInvalidConfig = errors.New("plugin: invalid config")
+)
+
+// HandshakeError reports a handshake line that the host could not accept:
+// malformed, or announcing a protocol version the host does not speak.
+type HandshakeError struct {
+	Line string // the line as the plugin printed it, without the newline
+	Err  error  // what is wrong with it
+}
+
+func (e *HandshakeError) Error() string {
+	return fmt.Sprintf("plugin: bad handshake line %q: %v", e.Line, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *HandshakeError) Unwrap() error { return e.Err }
+
+// VersionError describes a protocol version mismatch and which side should be
+// upgraded. It wraps ErrIncompatibleVersion.
+type VersionError struct {
+	Host   []int // versions the host speaks
+	Plugin int   // version the plugin announced
+}
+
+func (e *VersionError) Error() string {
+	hostMax := 0
+	for _, v := range e.Host {
+		hostMax = max(hostMax, v)
+	}
+	side := "the plugin"
+	if e.Plugin > hostMax {
+		side = "the host (muxplug)"
+	}
+	return fmt.Sprintf("plugin speaks protocol %d, host speaks %s: upgrade %s",
+		e.Plugin, joinInts(e.Host), side)
+}
+
+// Unwrap returns ErrIncompatibleVersion.
+func (e *VersionError) Unwrap() error { return ErrIncompatibleVersion }
+
+// ExitError reports that a plugin process has exited. Calls that fail because
+// the process died return an error from which errors.As recovers an
+// *ExitError; Start returns one when the plugin exits before its handshake.
+type ExitError struct {
+	Name string // the plugin's name (ClientConfig.Name)
+	Pid  int
+
+	// Code is the exit status, or -1 when the process was killed by a signal.
+	Code int
+	// Signal is the signal that killed the process, or 0.
+	Signal syscall.Signal
+
+	// Tail holds the last lines the plugin wrote to stderr (and to stdout after
+	// its handshake), oldest first, without newlines.
+	Tail []string
+
+	// Err is the failure that revealed the exit (a broken connection, a
+	// failed handshake) or nil.
+	Err error
+}
+
+func newExitError(name string, ps *os.ProcessState, tail []string, err error) *ExitError {
+	e := &ExitError{Name: name, Code: -1, Tail: tail, Err: err}
+	if ps == nil {
+		return e
+	}
+	e.Pid = ps.Pid()
+	e.Code = ps.ExitCode()
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		e.Signal = ws.Signal()
+	}
+	return e
+}
+
+func (e *ExitError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plugin: %s (pid %d) ", e.Name, e.Pid)
+	if e.Signal != 0 {
+		fmt.Fprintf(&b, "killed by signal %v", e.Signal)
+	} else {
+		fmt.Fprintf(&b, "exited with code %d", e.Code)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if len(e.Tail) > 0 {
+		fmt.Fprintf(&b, "; last output: %q", strings.Join(e.Tail, "\n"))
+	}
+	return b.String()
+}
+
+// Unwrap returns e.Err.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func joinInts(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, ",")
+}
