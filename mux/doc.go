@@ -1,0 +1,74 @@
+// Package mux carves one connection between a host and a plugin into
+// numbered streams.
+//
+// Client (the host) and Server (the plugin) each wrap their end of the
+// connection in a yamux session and return a Broker. The side that will
+// serve an object takes an id with NextID, waits for the peer with Accept
+// (or ServeRPC), and sends the id to the peer inside an RPC; the peer
+// reaches the object with Dial (or DialRPC). Each side's ids are its own:
+// a stream always names an id of the side that accepts it, so the two
+// sides never need to agree on who allocates what. Id 0 is the main
+// service: the host dials it and the plugin accepts it.
+//
+// Opening a stream costs no round trip. Dial returns as soon as yamux has
+// queued the stream's SYN (yamux does not wait for the peer's ACK), the
+// stream header rides in the same frame as the first request, and the
+// acceptor's verdict rides in front of its first reply. A dial the peer
+// refuses therefore surfaces on the dialer's first Read, as an error that
+// wraps ErrRejected and the reason (ErrAcceptTimeout, ErrDuplicateID,
+// ErrClosed, ErrBadHeader) and names the id.
+//
+// Because the header is lazy, the acceptor learns of a dial only when the
+// dialer first writes, writes zero bytes, or closes. Accept and parked
+// streams are bounded by Config.BrokerTimeout, so a dialer must do one of
+// these within that time; a dialer that expects the acceptor to speak
+// first sends the header with a zero-length Write.
+//
+// # Wire format
+//
+// Below the broker is yamux protocol version 0 (see yamux's spec.md),
+// unchanged: 12-byte frame headers (version, type, flags, stream id,
+// length; big-endian). The host is the yamux client and opens odd yamux
+// stream ids, the plugin the server with even ones; yamux ids are not
+// broker ids. Every data frame header and its body are written to the
+// connection in one write, which changes nothing on the wire.
+//
+// Inside each yamux stream, the broker adds two things:
+//
+//  1. The stream header, sent by the dialer as the first 5 bytes of the
+//     stream: one version byte, 1, then the acceptor's id as a 32-bit
+//     big-endian unsigned integer. This implementation sends it in the
+//     same data frame as the first payload bytes; a dialer that closes
+//     without writing sends it alone before its FIN. An acceptor that
+//     reads a header with another version answers status 4 and closes.
+//
+//  2. The status byte, sent by the acceptor as the first byte it writes
+//     on the stream:
+//
+//     0  accepted; the acceptor's payload follows (sent with its first
+//     payload bytes, never alone unless the acceptor writes zero bytes)
+//     1  rejected: no Accept for the id within the acceptor's timeout
+//     2  rejected: a stream for the id was already waiting to be accepted
+//     3  rejected: the acceptor is shutting down
+//     4  rejected: the stream header could not be decoded
+//
+//     A rejection is written eagerly, followed by the acceptor's FIN;
+//     anything the dialer wrote is discarded. Other codes are reserved and
+//     must be treated as a rejection. An acceptor that closes without
+//     writing sends no status byte: the dialer reads a plain end of stream
+//     (io.EOF).
+//
+// After the header and the status byte, a stream carries opaque bytes in
+// each direction. ServeRPC and DialRPC run net/rpc over it with the
+// msgpack codec of package codec.
+//
+// # Lifetime
+//
+// A Broker ends when Close is called or its connection fails; Done is then
+// closed and Err says why. Pending Accepts and Dials return errors that
+// wrap ErrClosed, blocked stream Writes fail, blocked stream Reads return
+// io.EOF once buffered data is drained (yamux cannot tell a peer's clean
+// close from a lost session, so a protocol that must detect truncation
+// confirms completion out of band, as an RPC reply does), and pending
+// net/rpc calls fail. Nothing waits for the peer.
+package mux

@@ -1,0 +1,45 @@
+package mux
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrClosed is returned by every operation on a Broker whose session has
+// ended, whether by Close or because the connection failed. Err wraps it
+// together with the cause of a connection failure.
+var ErrClosed = errors.New("mux: closed")
+
+// ErrDuplicateID is returned by Accept when another Accept is already
+// waiting for the same id. It is also the reason code a dialer receives
+// when the acceptor already has a stream for that id waiting to be
+// accepted; the second stream is rejected, never silently dropped.
+var ErrDuplicateID = errors.New("mux: duplicate stream id")
+
+// ErrAcceptTimeout is returned by Accept when nobody dialed the id within
+// Config.BrokerTimeout, and it is the reason a dialer receives for a stream
+// that nobody accepted within the acceptor's BrokerTimeout.
+var ErrAcceptTimeout = errors.New("mux: accept timeout")
+
+// ErrRejected is wrapped by the error a dialer's first Read returns when
+// the acceptor refused the stream. The same error also wraps the reason
+// (ErrAcceptTimeout, ErrDuplicateID, ErrClosed or ErrBadHeader) when the
+// acceptor sent a reason this package knows.
+var ErrRejected = errors.New("mux: stream rejected by peer")
+
+// ErrBadHeader is the reason an acceptor gives for a stream whose header it
+// could not decode (an unknown header version, for example).
+var ErrBadHeader = errors.New("mux: bad stream header")
+
+// ErrBadConfig is wrapped by the error Client and Server return for an
+// invalid Config.
+var ErrBadConfig = errors.New("mux: invalid config")
+
+// closedError is the error of a broker whose session ended for cause;
+// a nil cause means a local Close.
+func closedError(cause error) error {
+	if cause == nil {
+		return ErrClosed
+	}
+	return fmt.Errorf("%w: session lost: %w", ErrClosed, cause)
+}

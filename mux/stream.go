@@ -1,0 +1,202 @@
+package mux
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/yamux"
+)
+
+// maxPrefixCopy bounds how much of a first Write is copied next to the
+// pending prefix; the rest of that Write is passed to yamux uncopied.
+const maxPrefixCopy = 32 << 10
+
+// stream is the net.Conn that Dial and Accept return: a yamux stream plus
+// the broker's lazy prefix. On a dialed stream the prefix is the stream
+// header; on an accepted one it is the status byte. Either way it is sent
+// in the same Write as the first payload, so it costs no frame of its own.
+//
+// A dialed stream also consumes the acceptor's status byte on its first
+// Read. Idle streams hold no buffers of their own.
+type stream struct {
+	ys *yamux.Stream
+	b  *Broker
+	id uint32
+
+	pending atomic.Bool // prefix not sent yet; only cleared under wmu
+	wmu     sync.Mutex  // serialises sending the prefix
+	prefix  [headerSize]byte
+	npre    int  // length of prefix
+	dialed  bool // the dialer's side: flush the prefix on Close, read a status byte
+
+	needStatus atomic.Bool // a dialed stream has not read its status byte yet
+	rmu        sync.Mutex  // serialises reading the status byte
+	rejected   atomic.Bool // rerr is set
+	rerr       error       // why the acceptor rejected the stream; set before rejected
+
+	closed atomic.Bool
+}
+
+// newDialedStream wraps a stream this side opened to the peer's id.
+func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
+	s := &stream{ys: ys, b: b, id: id, dialed: true}
+	s.prefix = encodeHeader(id)
+	s.npre = headerSize
+	s.pending.Store(true)
+	s.needStatus.Store(true)
+	return s
+}
+
+// newAcceptedStream wraps an incoming stream whose header announced id.
+func newAcceptedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
+	s := &stream{ys: ys, b: b, id: id}
+	s.prefix[0] = statusAccepted
+	s.npre = 1
+	s.pending.Store(true)
+	return s
+}
+
+// Read reads payload bytes. On a dialed stream the first Read consumes the
+// acceptor's status byte and fails with an error wrapping ErrRejected if
+// the acceptor refused the stream.
+func (s *stream) Read(p []byte) (int, error) {
+	if s.closed.Load() {
+		return 0, net.ErrClosed
+	}
+	if s.needStatus.Load() {
+		return s.readFirst(p)
+	}
+	if s.rejected.Load() {
+		return 0, s.rerr
+	}
+	n, err := s.ys.Read(p)
+	return n, s.ioErr(err)
+}
+
+// readFirst reads the status byte in front of the acceptor's first bytes.
+// An end of stream before it is a plain io.EOF.
+func (s *stream) readFirst(p []byte) (int, error) {
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	if !s.needStatus.Load() {
+		return s.Read(p)
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := s.ys.Read(p)
+		if n == 0 {
+			if err != nil {
+				return 0, s.ioErr(err)
+			}
+			continue
+		}
+		if status := p[0]; status != statusAccepted {
+			s.rerr = rejectError(s.id, status)
+			s.rejected.Store(true)
+			s.needStatus.Store(false)
+			return 0, s.rerr
+		}
+		s.needStatus.Store(false)
+		n = copy(p, p[1:n])
+		if n > 0 || err != nil {
+			return n, s.ioErr(err)
+		}
+		n, err = s.ys.Read(p)
+		return n, s.ioErr(err)
+	}
+}
+
+// Write writes p. The first Write carries the pending prefix; a
+// zero-length first Write sends the prefix alone.
+func (s *stream) Write(p []byte) (int, error) {
+	if s.pending.Load() {
+		return s.writeFirst(p)
+	}
+	if s.rejected.Load() {
+		return 0, s.rerr
+	}
+	n, err := s.ys.Write(p)
+	return n, s.ioErr(err)
+}
+
+// writeFirst sends the prefix in the same yamux Write as the start of p.
+func (s *stream) writeFirst(p []byte) (int, error) {
+	s.wmu.Lock()
+	if !s.pending.Load() {
+		s.wmu.Unlock()
+		return s.Write(p)
+	}
+	head := p[:min(len(p), maxPrefixCopy)]
+	buf := make([]byte, 0, s.npre+len(head))
+	buf = append(append(buf, s.prefix[:s.npre]...), head...)
+	n, err := s.ys.Write(buf)
+	s.pending.Store(false)
+	s.wmu.Unlock()
+	n = max(n-s.npre, 0)
+	if err != nil || n == len(p) {
+		return n, s.ioErr(err)
+	}
+	m, err := s.ys.Write(p[n:])
+	return n + m, s.ioErr(err)
+}
+
+// Close closes the stream. A dialed stream that never wrote sends its
+// header first, so that the acceptor sees the dial end instead of timing
+// out. Blocked and later Reads and Writes return net.ErrClosed.
+func (s *stream) Close() error {
+	if !s.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	if s.dialed && s.pending.Load() {
+		_, _ = s.writeFirst(nil)
+	}
+	err := s.ys.Close()
+	// A local yamux Close leaves a blocked Read waiting for the peer;
+	// an expired deadline wakes it, and ioErr reports net.ErrClosed.
+	_ = s.ys.SetReadDeadline(time.Unix(1, 0))
+	return s.ioErr(err)
+}
+
+// ioErr translates a yamux error for the caller: io.EOF stays io.EOF, an
+// expired deadline wraps os.ErrDeadlineExceeded as net.Conn requires, a
+// stream closed locally gives net.ErrClosed and a lost session the
+// broker's error.
+func (s *stream) ioErr(err error) error {
+	switch {
+	case err == nil || err == io.EOF:
+		return err
+	case s.closed.Load():
+		return net.ErrClosed
+	case errors.Is(err, yamux.ErrTimeout):
+		return os.ErrDeadlineExceeded
+	}
+	select {
+	case <-s.b.done:
+		return fmt.Errorf("mux: stream %d: %w", s.id, s.b.err)
+	default:
+		return fmt.Errorf("mux: stream %d: %w", s.id, err)
+	}
+}
+
+// LocalAddr returns the address of the session's connection.
+func (s *stream) LocalAddr() net.Addr { return s.ys.LocalAddr() }
+
+// RemoteAddr returns the peer's address of the session's connection.
+func (s *stream) RemoteAddr() net.Addr { return s.ys.RemoteAddr() }
+
+// SetDeadline sets the read and write deadlines.
+func (s *stream) SetDeadline(t time.Time) error { return s.ys.SetDeadline(t) }
+
+// SetReadDeadline sets the deadline for blocked and future Reads.
+func (s *stream) SetReadDeadline(t time.Time) error { return s.ys.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the deadline for blocked and future Writes.
+func (s *stream) SetWriteDeadline(t time.Time) error { return s.ys.SetWriteDeadline(t) }
