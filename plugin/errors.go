@@ -49,6 +49,9 @@ var (
 	// the plugin serves another kind of component.
 	ErrWrongKind = errors.New("plugin: plugin serves another kind of component")
 
+	// errListen wraps the failures to listen other than ErrNoPort.
+	errListen = errors.New("plugin: listen")
+
 	// ErrInvalidConfig wraps every validation failure of a ClientConfig or
 	// ServeConfig.
 	ErrInvalidConfig = errors.New("plugin: invalid config")

@@ -33,7 +33,7 @@ func listenTCP(minPort, maxPort uint) (net.Listener, error) {
 			return ln, nil
 		}
 		if !errors.Is(err, syscall.EADDRINUSE) && !errors.Is(err, syscall.EACCES) {
-			return nil, fmt.Errorf("plugin: listen: %w", err)
+			return nil, fmt.Errorf("%w: %w", errListen, err)
 		}
 		last = err
 	}
@@ -45,7 +45,7 @@ func listenTCP(minPort, maxPort uint) (net.Listener, error) {
 func listenUnix(dir string) (net.Listener, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("plugin: listen: %w", err)
+		return nil, fmt.Errorf("%w: %w", errListen, err)
 	}
 	if !fi.IsDir() || fi.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("%w: %s is not a private directory (mode %v)", ErrBadEnvironment, dir, fi.Mode())
@@ -53,11 +53,11 @@ func listenUnix(dir string) (net.Listener, error) {
 	path := filepath.Join(dir, unixSocketName)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
-		return nil, fmt.Errorf("plugin: listen: %w", err)
+		return nil, fmt.Errorf("%w: %w", errListen, err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("plugin: listen: %w", err)
+		return nil, fmt.Errorf("%w: %w", errListen, err)
 	}
 	return ln, nil
 }

@@ -119,11 +119,11 @@ func closeAll(fs ...*os.File) {
 // exited it gives the output pipes drainTimeout to reach EOF (a grandchild
 // may hold them open), then cuts them off.
 func (p *process) wait() {
-	state, err := p.cmd.Wait()
-	if state == nil {
+	err := p.cmd.Wait()
+	p.state = p.cmd.ProcessState
+	if p.state == nil {
 		p.log.Warn("plugin: wait failed", "plugin", p.name, "err", err)
 	}
-	p.state = state
 	close(p.exited)
 	closeAll(p.stdin)
 	p.awaitDrain()

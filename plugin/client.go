@@ -1,0 +1,336 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/rpc"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/plugin/internal/wire"
+)
+
+// crashWait bounds how long a failed call waits for the plugin process to
+// exit (and its output to drain) before it reports the failure, so that the
+// error can carry the exit status and the last output lines.
+const crashWait = 750 * time.Millisecond
+
+// Client handles the lifecycle of a plugin application, determining its RPC
+// address, and returning various types of packer interface implementations
+// across the multi-process communication layer.
+//
+// A Client is safe for concurrent use. It runs one plugin process, once:
+// after Kill, or after Start failed, it cannot be started again.
+type Client struct {
+	cfg      *ClientConfig // defaults filled in; nil when cfgErr != nil
+	cfgErr   error
+	versions []int // protocol versions the host offers
+
+	ctx    context.Context // cancelled by Kill: interrupts Start
+	cancel context.CancelCauseFunc
+
+	startMu  sync.Mutex // serializes Start; guards started, addr, startErr
+	started  bool
+	addr     string
+	startErr error
+
+	mu      sync.Mutex // guards proc, broker, rpc, unixDir, kind
+	proc    *process
+	broker  *mux.Broker
+	rpc     *rpc.Client
+	unixDir string
+	kind    string // cached Control.Info kind
+
+	wg       sync.WaitGroup // the monitor goroutine
+	killOnce sync.Once
+	killed   chan struct{} // closed once Kill has begun
+}
+
+// NewClient creates a new plugin client which manages the lifecycle of an
+// external plugin and gets the address for the RPC connection. It does not
+// start the plugin. The config is copied, never modified; an invalid config
+// is reported by Start.
+//
+// The client must be cleaned up at some point by calling Kill. If the
+// config has Managed set, CleanupClients kills it too.
+func NewClient(config *ClientConfig) *Client {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	c := &Client{versions: supportedVersions, ctx: ctx, cancel: cancel, killed: make(chan struct{})}
+	c.cfg, c.cfgErr = config.withDefaults()
+	if c.cfgErr == nil && c.cfg.Managed {
+		manage(c)
+	}
+	return c
+}
+
+// Start starts the underlying subprocess, reads its handshake line,
+// connects and authenticates, and returns the address it connected to
+// (host:port for tcp, the socket path for unix). It blocks for at most
+// StartTimeout, or until Kill.
+//
+// Start is safe to call multiple times and concurrently: later calls wait
+// for the first and return its result. Once a client has been started
+// once, it cannot be started again, even if it was killed. A failed Start
+// leaves no process behind.
+func (c *Client) Start() (address string, err error) {
+	c.startMu.Lock()
+	defer c.startMu.Unlock()
+	if c.started {
+		return c.addr, c.startErr
+	}
+	c.started = true
+	if c.cfgErr != nil {
+		c.startErr = c.cfgErr
+		return "", c.startErr
+	}
+	c.addr, c.startErr = c.start()
+	if c.startErr != nil {
+		c.abort()
+	}
+	return c.addr, c.startErr
+}
+
+func (c *Client) start() (string, error) {
+	ctx, cancel := context.WithTimeoutCause(c.ctx, c.cfg.StartTimeout, ErrStartTimeout)
+	defer cancel()
+	env, secret, err := c.launchEnv()
+	if err != nil {
+		return "", err
+	}
+	p, err := startProcess(c.cfg.Cmd, env, c.cfg)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.proc = p
+	c.mu.Unlock()
+	hs, err := c.awaitHandshake(ctx, p)
+	if err != nil {
+		return "", c.startError(err)
+	}
+	if err := c.connect(ctx, hs, secret); err != nil {
+		return "", c.startError(err)
+	}
+	if err := c.hello(ctx); err != nil {
+		return "", c.startError(err)
+	}
+	c.wg.Add(1)
+	go c.monitor(p)
+	return hs.Addr, nil
+}
+
+func (c *Client) startError(err error) error {
+	return fmt.Errorf("plugin: start %s: %w", c.cfg.Name, err)
+}
+
+// launchEnv returns the variables that tell the plugin how to start, and
+// the secret it will expect.
+func (c *Client) launchEnv() (env []string, secret []byte, err error) {
+	secret, hexSecret, err := newSecret()
+	if err != nil {
+		return nil, nil, err
+	}
+	env = []string{
+		MagicCookieKey + "=" + MagicCookieValue,
+		envMinPort + "=" + strconv.FormatUint(uint64(c.cfg.MinPort), 10),
+		envMaxPort + "=" + strconv.FormatUint(uint64(c.cfg.MaxPort), 10),
+		envVersions + "=" + joinInts(c.versions),
+		envNetwork + "=" + c.cfg.Network,
+		envSecret + "=" + hexSecret,
+	}
+	if c.cfg.Network == "unix" {
+		dir, err := privateDir()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.mu.Lock()
+		c.unixDir = dir
+		c.mu.Unlock()
+		env = append(env, envUnixDir+"="+dir)
+	}
+	return env, secret, nil
+}
+
+// awaitHandshake waits for the handshake line, the process's exit, or ctx.
+func (c *Client) awaitHandshake(ctx context.Context, p *process) (handshake, error) {
+	var r handshakeResult
+	select {
+	case r = <-p.handshake:
+		if r.err == io.EOF { // stdout closed: the process is probably exiting
+			return handshake{}, c.earlyExit(ctx, p)
+		}
+	case <-p.exited:
+		return handshake{}, c.earlyExit(ctx, p)
+	case <-ctx.Done():
+		return handshake{}, c.noHandshake(ctx, p)
+	}
+	if r.err != nil {
+		return handshake{}, r.err
+	}
+	if err := checkVersion(c.versions, r.hs.Version); err != nil {
+		return handshake{}, &HandshakeError{Line: r.hs.String(), Err: err}
+	}
+	return r.hs, nil
+}
+
+// earlyExit reports a plugin that exited (or closed its stdout) without a
+// usable handshake. A handshake line printed just before exiting (as a
+// plugin that speaks none of our versions does) takes precedence.
+func (c *Client) earlyExit(ctx context.Context, p *process) error {
+	select {
+	case <-p.drained:
+	case <-ctx.Done():
+		return c.noHandshake(ctx, p)
+	}
+	select {
+	case r := <-p.handshake:
+		if r.err == nil {
+			if err := checkVersion(c.versions, r.hs.Version); err != nil {
+				return &HandshakeError{Line: r.hs.String(), Err: err}
+			}
+		} else if r.err != io.EOF {
+			return r.err
+		}
+	default:
+	}
+	return p.exitError(fmt.Errorf("exited before its handshake line (%s)", p.seen()))
+}
+
+func (c *Client) noHandshake(ctx context.Context, p *process) error {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, ErrStartTimeout) {
+		return fmt.Errorf("%w: no handshake line within %v: saw %s", ErrStartTimeout, c.cfg.StartTimeout, p.seen())
+	}
+	return cause
+}
+
+// connect dials the announced address, authenticates, and opens the
+// multiplexed session and the RPC client of stream 0.
+func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) error {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, hs.Network, hs.Addr)
+	if err != nil {
+		return fmt.Errorf("dial %s %s: %w", hs.Network, hs.Addr, err)
+	}
+	if err := authenticate(ctx, conn, secret); err != nil {
+		conn.Close()
+		return err
+	}
+	b, err := mux.Client(conn, c.cfg.Mux)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("open session: %w", err)
+	}
+	rc, err := b.DialRPC(ctx, 0)
+	if err != nil {
+		b.Close()
+		return fmt.Errorf("open main stream: %w", err)
+	}
+	c.mu.Lock()
+	c.broker, c.rpc = b, rc
+	c.mu.Unlock()
+	return nil
+}
+
+// hello makes the first call, Control.Info, which opens stream 0 and
+// tells which kind of component the plugin serves.
+func (c *Client) hello(ctx context.Context) error {
+	var info wire.Info
+	c.mu.Lock()
+	rc := c.rpc
+	c.mu.Unlock()
+	if err := callControl(ctx, rc, "Info", wire.Empty{}, &info, c.wrapTransport); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.kind = info.Kind
+	c.mu.Unlock()
+	return nil
+}
+
+// monitor closes the session as soon as the process exits, so that calls in
+// flight fail at once. It returns when either the process exits or Kill
+// begins.
+func (c *Client) monitor(p *process) {
+	defer c.wg.Done()
+	select {
+	case <-p.exited:
+		c.mu.Lock()
+		b := c.broker
+		c.mu.Unlock()
+		b.Close()
+	case <-c.ctx.Done():
+	}
+}
+
+// abort undoes a failed start: no process, session or socket survives it.
+func (c *Client) abort() {
+	c.mu.Lock()
+	p, b, dir := c.proc, c.broker, c.unixDir
+	c.mu.Unlock()
+	if b != nil {
+		b.Close()
+	}
+	if p != nil {
+		p.kill()
+		<-p.exited // bounded: SIGKILL cannot be ignored
+		<-p.drained
+	}
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+}
+
+// Exited reports whether the plugin process has exited (or will never run:
+// the client was killed or failed to start). It does not block and is safe
+// for concurrent use.
+func (c *Client) Exited() bool {
+	c.mu.Lock()
+	p := c.proc
+	c.mu.Unlock()
+	if p == nil {
+		select {
+		case <-c.killed:
+			return true
+		default:
+			return false
+		}
+	}
+	select {
+	case <-p.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// wrapTransport is remote.Options.WrapTransportError: a call failed because
+// the connection broke. If the process is dying, it waits (at most
+// crashWait) for its exit status and last output and returns an *ExitError
+// wrapping err; otherwise it returns err.
+func (c *Client) wrapTransport(err error) error {
+	c.mu.Lock()
+	p := c.proc
+	c.mu.Unlock()
+	if p == nil {
+		return err
+	}
+	t := time.NewTimer(crashWait)
+	defer t.Stop()
+	select {
+	case <-p.exited:
+	case <-t.C:
+		return err
+	}
+	select {
+	case <-p.drained:
+	case <-t.C:
+	}
+	return p.exitError(err)
+}

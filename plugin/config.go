@@ -1,0 +1,129 @@
+package plugin
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/muxplug/muxplug/mux"
+)
+
+// Defaults of ClientConfig fields.
+const (
+	DefaultMinPort      = 10000
+	DefaultMaxPort      = 25000
+	DefaultStartTimeout = time.Minute
+	DefaultKillTimeout  = 2 * time.Second
+)
+
+// ClientConfig is the configuration used to initialize a new plugin client.
+// NewClient copies it: changing the ClientConfig afterwards has no effect,
+// and NewClient never writes to it. The zero value of every field except Cmd
+// selects the documented default. (The *exec.Cmd is not copied: the Client
+// takes it over, see Cmd.)
+type ClientConfig struct {
+	// Cmd is the unstarted subprocess for starting the plugin. The Client
+	// takes it over: Start appends the launch variables to Cmd.Env (or to
+	// the host's environment when Cmd.Env is nil), sets Cmd.Stdout and
+	// Cmd.Stderr to pipes (both must be nil), and sets Cmd.Stdin to a pipe
+	// the host never writes when it is nil, so that the plugin notices the
+	// host dying before it connected. For a Cmd made by exec.CommandContext,
+	// Cancel becomes "send SIGTERM" and a zero WaitDelay becomes
+	// KillTimeout, so cancelling that context stops the plugin gracefully,
+	// then forcibly. The caller must not touch Cmd after calling Start.
+	Cmd *exec.Cmd
+
+	// Managed represents if the client should be managed by the plugin
+	// package or not. If true, then by calling CleanupClients, it will
+	// automatically be cleaned up. Otherwise, the client user is fully
+	// responsible for making sure to Kill all plugin clients. By default the
+	// client is _not_ managed.
+	Managed bool
+
+	// MinPort and MaxPort bound the TCP ports the plugin may listen on
+	// (inclusive). If not set, they default to 10,000 and 25,000.
+	MinPort, MaxPort uint
+
+	// StartTimeout bounds Start: launching the plugin, reading its
+	// handshake line, connecting and authenticating. Zero means one minute.
+	StartTimeout time.Duration
+
+	// Stderr, if non-nil, receives the plugin's stderr, and its stdout after
+	// the handshake line, line by line, each line ending in "\n" (as well as
+	// the log). Writes are serialized. A writer that falls more than about
+	// a thousand lines behind loses lines, and a note says how many; the
+	// plugin itself never blocks on its output.
+	Stderr io.Writer
+
+	// Name identifies the plugin in log records and errors. Empty means the
+	// base name of Cmd.Path.
+	Name string
+
+	// Logger receives the plugin's output lines (level Info, with
+	// attributes "plugin" and "stream") and the Client's own diagnostics.
+	// Nil means slog.Default().
+	Logger *slog.Logger
+
+	// KillTimeout is the grace period of Kill: how long the plugin gets to
+	// exit after being asked to, before it is killed. It also bounds how
+	// long Kill waits for the output relay to finish after the process
+	// exited. Zero means DefaultKillTimeout (2s).
+	KillTimeout time.Duration
+
+	// Network is how the host reaches the plugin: "tcp" (the default when
+	// empty) for 127.0.0.1 at a port in MinPort..MaxPort, or "unix" for a
+	// unix socket with 0600 permissions inside a fresh 0700 temporary
+	// directory, removed by Kill.
+	Network string
+
+	// Mux tunes the connection's multiplexer. Nil means the zero
+	// mux.Config, whose fields all have working defaults. The Config is
+	// copied by Start.
+	Mux *mux.Config
+}
+
+// withDefaults returns a copy of c with defaults filled in, or an error
+// wrapping ErrInvalidConfig.
+func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
+	if c == nil || c.Cmd == nil {
+		return nil, fmt.Errorf("%w: Cmd is nil", ErrInvalidConfig)
+	}
+	cfg := *c
+	cfg.MinPort = orDefault(cfg.MinPort, DefaultMinPort)
+	cfg.MaxPort = orDefault(cfg.MaxPort, DefaultMaxPort)
+	cfg.StartTimeout = orDefault(cfg.StartTimeout, DefaultStartTimeout)
+	cfg.KillTimeout = orDefault(cfg.KillTimeout, DefaultKillTimeout)
+	cfg.Network = orDefault(cfg.Network, "tcp")
+	cfg.Name = orDefault(cfg.Name, filepath.Base(cfg.Cmd.Path))
+	cfg.Logger = orDefault(cfg.Logger, slog.Default())
+	var mc mux.Config
+	if c.Mux != nil {
+		mc = *c.Mux
+	}
+	mc.Logger = orDefault(mc.Logger, cfg.Logger.With("plugin", cfg.Name))
+	cfg.Mux = &mc
+	return &cfg, cfg.validate()
+}
+
+func (c *ClientConfig) validate() error {
+	switch {
+	case c.MinPort > c.MaxPort || c.MaxPort > 65535:
+		return fmt.Errorf("%w: port range %d-%d", ErrInvalidConfig, c.MinPort, c.MaxPort)
+	case c.StartTimeout < 0 || c.KillTimeout < 0:
+		return fmt.Errorf("%w: negative timeout", ErrInvalidConfig)
+	case c.Network != "tcp" && c.Network != "unix":
+		return fmt.Errorf("%w: network %q, want \"tcp\" or \"unix\"", ErrInvalidConfig, c.Network)
+	}
+	return nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,74 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/rpc"
+	"os"
+	"sync"
+
+	"github.com/muxplug/muxplug/plugin/internal/wire"
+)
+
+// controlName is the net/rpc service name of the control service that every
+// plugin serves on stream 0, next to its component.
+const controlName = "Control"
+
+// Component kinds, as Control.Info reports them.
+const (
+	kindBuilder       = "builder"
+	kindCommand       = "command"
+	kindHook          = "hook"
+	kindPostProcessor = "post-processor"
+	kindProvisioner   = "provisioner"
+)
+
+// controlService is the plugin side of the control service.
+type controlService struct {
+	kind     string
+	exitOnce sync.Once
+	exit     chan struct{} // closed by the first Exit call
+}
+
+func newControlService(kind string) *controlService {
+	return &controlService{kind: kind, exit: make(chan struct{})}
+}
+
+// Info reports what the plugin serves.
+func (s *controlService) Info(_ wire.Empty, reply *wire.Info) error {
+	*reply = wire.Info{Kind: s.kind, Pid: os.Getpid(), Versions: supportedVersions}
+	return nil
+}
+
+// Exit asks the plugin to stop: it answers, then closes the connection and
+// returns from Serve.
+func (s *controlService) Exit(_ wire.Empty, _ *wire.Empty) error {
+	s.exitOnce.Do(func() { close(s.exit) })
+	return nil
+}
+
+// call makes a control call bounded by ctx. A transport failure is passed
+// through wrap (which attaches the plugin's exit status once it died).
+func callControl(ctx context.Context, c *rpc.Client, method string, args, reply any, wrap func(error) error) error {
+	call := c.Go(controlName+"."+method, args, reply, make(chan *rpc.Call, 1))
+	select {
+	case <-call.Done:
+	case <-ctx.Done():
+		return fmt.Errorf("plugin: %s.%s: %w", controlName, method, context.Cause(ctx))
+	}
+	if call.Error == nil {
+		return nil
+	}
+	if isTransportError(call.Error) {
+		return fmt.Errorf("plugin: %s.%s: %w", controlName, method, wrap(call.Error))
+	}
+	return fmt.Errorf("plugin: %s.%s: %w", controlName, method, call.Error)
+}
+
+// isTransportError reports whether err from a net/rpc client is a failure of
+// the connection rather than an error returned by the remote method.
+func isTransportError(err error) bool {
+	var se rpc.ServerError
+	return err != nil && !errors.As(err, &se)
+}

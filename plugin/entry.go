@@ -1,0 +1,95 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/muxplug/muxplug/packer"
+)
+
+// Exit codes of a plugin process that uses the Serve* functions.
+const (
+	// ExitOK: the host closed the connection or asked the plugin to exit,
+	// or the plugin received SIGTERM.
+	ExitOK = 0
+	// ExitNotPlugin: the process was not started by a plugin host (the
+	// magic cookie is missing); a short explanation went to stderr.
+	ExitNotPlugin = 1
+	// ExitBadEnvironment: the launch variables were unusable, or host and
+	// plugin share no protocol version.
+	ExitBadEnvironment = 2
+	// ExitListen: the plugin could not listen (no free port in the range,
+	// or the socket directory was unusable).
+	ExitListen = 3
+	// ExitNoHost: the host went away or did not connect in time.
+	ExitNoHost = 4
+	// ExitServeFailed: serving failed for any other reason.
+	ExitServeFailed = 5
+)
+
+// notPluginMessage is what a plugin binary started by hand prints.
+const notPluginMessage = `This binary is a plugin. These are not meant to be executed directly.
+Please execute the program that consumes these plugins, which will
+load any plugins automatically.
+`
+
+// ServeBuilder serves a builder from a plugin and exits the process. See
+// serveMain.
+func ServeBuilder(builder packer.Builder) { serveMain(builder) }
+
+// ServeCommand serves a command from a plugin and exits the process.
+func ServeCommand(command packer.Command) { serveMain(command) }
+
+// ServeHook serves a hook from a plugin and exits the process.
+func ServeHook(hook packer.Hook) { serveMain(hook) }
+
+// ServePostProcessor serves a post-processor from a plugin and exits the
+// process.
+func ServePostProcessor(p packer.PostProcessor) { serveMain(p) }
+
+// ServeProvisioner serves a provisioner from a plugin and exits the process.
+func ServeProvisioner(p packer.Provisioner) { serveMain(p) }
+
+// serveMain is the body of the Serve* functions, the only place that exits
+// the process. It ignores SIGINT (the host, which shares the terminal,
+// drives cancellation), treats SIGTERM as a graceful stop, runs Serve with
+// the default ServeConfig and exits with one of the Exit* codes, printing
+// the error (if any) to stderr.
+func serveMain(component interface{}) {
+	signal.Ignore(os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	err := Serve(ctx, component, nil)
+	stopped := ctx.Err() != nil
+	stop()
+	code := exitCode(err, stopped)
+	switch {
+	case code == ExitNotPlugin:
+		fmt.Fprint(os.Stderr, notPluginMessage)
+	case err != nil && code != ExitOK:
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(code)
+}
+
+// exitCode maps Serve's result to an exit code; stopped reports that
+// SIGTERM ended the serving.
+func exitCode(err error, stopped bool) int {
+	switch {
+	case err == nil || stopped:
+		return ExitOK
+	case errors.Is(err, ErrNotPlugin):
+		return ExitNotPlugin
+	case errors.Is(err, ErrBadEnvironment), errors.Is(err, ErrIncompatibleVersion):
+		return ExitBadEnvironment
+	case errors.Is(err, ErrNoPort), errors.Is(err, errListen):
+		return ExitListen
+	case errors.Is(err, ErrHostGone), errors.Is(err, ErrConnectTimeout):
+		return ExitNoHost
+	default:
+		return ExitServeFailed
+	}
+}

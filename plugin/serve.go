@@ -1,0 +1,294 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/rpc"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/muxplug/muxplug/mux"
+)
+
+// Defaults of ServeConfig fields.
+const (
+	DefaultConnectTimeout = time.Minute
+	DefaultAuthTimeout    = 2 * time.Second
+)
+
+// exitLinger is how long a plugin asked to exit (Control.Exit) waits for
+// the host to close the connection before closing it itself.
+const exitLinger = 500 * time.Millisecond
+
+// ServeConfig tunes Serve. The zero value (or a nil *ServeConfig) serves a
+// plugin launched by a host, reading the launch variables from the
+// environment and printing the handshake line on os.Stdout.
+type ServeConfig struct {
+	// Logger receives the plugin's diagnostics. Nil means slog.Default(),
+	// whose output reaches the host through stderr.
+	Logger *slog.Logger
+
+	// Mux tunes the connection's multiplexer. Nil means the zero
+	// mux.Config.
+	Mux *mux.Config
+
+	// ConnectTimeout bounds the wait for the host to connect after the
+	// handshake line. Zero means DefaultConnectTimeout (1 minute).
+	ConnectTimeout time.Duration
+
+	// AuthTimeout bounds how long a connection may take to send its
+	// authentication preface before it is dropped. Zero means
+	// DefaultAuthTimeout (2s).
+	AuthTimeout time.Duration
+
+	// Getenv reads the launch variables. Nil means os.Getenv, in which case
+	// Serve also removes the secret from the process environment once read,
+	// so that the plugin's own children do not inherit it.
+	Getenv func(string) string
+
+	// Stdout receives the handshake line. Nil means os.Stdout.
+	Stdout io.Writer
+
+	// Stdin is watched for EOF until the host connects: the host holds the
+	// write end of a pipe and never writes, so EOF means the host is gone.
+	// Nil means os.Stdin. The watching goroutine reads (and discards) Stdin
+	// until EOF or an error, possibly after Serve has returned.
+	Stdin io.Reader
+
+	// register, if set, adds services to stream 0 (tests use it).
+	register func(*rpc.Server, *mux.Broker) error
+}
+
+func (c *ServeConfig) withDefaults() ServeConfig {
+	var sc ServeConfig
+	if c != nil {
+		sc = *c
+	}
+	sc.Logger = orDefault(sc.Logger, slog.Default())
+	sc.ConnectTimeout = orDefault(sc.ConnectTimeout, DefaultConnectTimeout)
+	sc.AuthTimeout = orDefault(sc.AuthTimeout, DefaultAuthTimeout)
+	if sc.Getenv == nil {
+		sc.Getenv = func(k string) string {
+			v := os.Getenv(k)
+			if k == envSecret {
+				os.Unsetenv(k)
+			}
+			return v
+		}
+	}
+	if sc.Stdout == nil {
+		sc.Stdout = os.Stdout
+	}
+	if sc.Stdin == nil {
+		sc.Stdin = os.Stdin
+	}
+	var mc mux.Config
+	if sc.Mux != nil {
+		mc = *sc.Mux
+	}
+	mc.Logger = orDefault(mc.Logger, sc.Logger)
+	sc.Mux = &mc
+	return sc
+}
+
+// launchEnv is what the host told the plugin through the environment.
+type launchEnv struct {
+	minPort, maxPort uint
+	versions         []int
+	network          string
+	secret           []byte
+	unixDir          string
+}
+
+func readLaunchEnv(getenv func(string) string) (launchEnv, error) {
+	var e launchEnv
+	if getenv(MagicCookieKey) != MagicCookieValue {
+		return e, ErrNotPlugin
+	}
+	var err error
+	if e.secret, err = decodeSecret(getenv(envSecret)); err != nil {
+		return e, err
+	}
+	if e.versions, err = parseVersionList(getenv(envVersions)); err != nil {
+		return e, fmt.Errorf("%w: %s: %w", ErrBadEnvironment, envVersions, err)
+	}
+	e.network = orDefault(getenv(envNetwork), "tcp")
+	e.unixDir = getenv(envUnixDir)
+	if e.network != "tcp" && e.network != "unix" {
+		return e, fmt.Errorf("%w: %s=%q", ErrBadEnvironment, envNetwork, e.network)
+	}
+	if e.network == "tcp" {
+		e.minPort, err = parsePort(getenv, envMinPort)
+		if err == nil {
+			e.maxPort, err = parsePort(getenv, envMaxPort)
+		}
+	}
+	return e, err
+}
+
+func parsePort(getenv func(string) string, key string) (uint, error) {
+	n, err := strconv.ParseUint(getenv(key), 10, 16)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("%w: %s=%q", ErrBadEnvironment, key, getenv(key))
+	}
+	return uint(n), nil
+}
+
+// Serve serves component (a packer.Builder, packer.Command, packer.Hook,
+// packer.PostProcessor or packer.Provisioner) to the host that launched
+// this process, following protocol version 1 (see docs/protocol.md): it
+// listens, prints the handshake line, accepts the one authenticated
+// connection and serves the component and the control service on it.
+//
+// Serve blocks until the host closes the connection or asks the plugin to
+// exit (it then returns nil), or until ctx ends (it returns ctx's cause).
+// It returns ErrNotPlugin at once if the process was not launched by a host,
+// and otherwise an error wrapping ErrBadEnvironment, ErrIncompatibleVersion,
+// ErrNoPort, ErrHostGone, ErrConnectTimeout or the failure. It never exits
+// the process and does not touch signal handling; the Serve* functions do.
+func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
+	kind, err := componentKind(component)
+	if err != nil {
+		return err
+	}
+	sc := cfg.withDefaults()
+	env, err := readLaunchEnv(sc.Getenv)
+	if err != nil {
+		return err
+	}
+	conn, err := announceAndAccept(ctx, &sc, env)
+	if err != nil {
+		return err
+	}
+	return serveConn(ctx, &sc, conn, kind, component)
+}
+
+// announceAndAccept listens, prints the handshake line and waits for the
+// host's authenticated connection.
+func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv) (net.Conn, error) {
+	version, ok := chooseVersion(env.versions, supportedVersions)
+	if !ok { // announce our version anyway, so that the host can say who should upgrade
+		fmt.Fprintln(sc.Stdout, handshake{Version: version, Network: env.network, Addr: "-"})
+		return nil, fmt.Errorf("%w: host speaks %s, plugin speaks %s",
+			ErrIncompatibleVersion, joinInts(env.versions), joinInts(supportedVersions))
+	}
+	ln, cleanup, err := env.listen()
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	hs := handshake{Version: version, Network: env.network, Addr: ln.Addr().String()}
+	if _, err := fmt.Fprintln(sc.Stdout, hs); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("plugin: print handshake: %w", err)
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, sc.ConnectTimeout, ErrConnectTimeout)
+	defer cancel()
+	hostGone := watchStdin(sc.Stdin)
+	ctx, cancelGone := context.WithCancelCause(ctx)
+	defer cancelGone(nil)
+	go func() {
+		select {
+		case <-hostGone:
+			cancelGone(ErrHostGone)
+		case <-ctx.Done():
+		}
+	}()
+	return acceptHost(ctx, ln, env.secret, sc.AuthTimeout)
+}
+
+// listen opens the listener the host asked for. cleanup removes the socket
+// directory the plugin had to create itself.
+func (e launchEnv) listen() (ln net.Listener, cleanup func(), err error) {
+	cleanup = func() {}
+	if e.network == "tcp" {
+		ln, err = listenTCP(e.minPort, e.maxPort)
+		return ln, cleanup, err
+	}
+	dir := e.unixDir
+	if dir == "" {
+		if dir, err = privateDir(); err != nil {
+			return nil, cleanup, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+	}
+	ln, err = listenUnix(dir)
+	if err != nil {
+		cleanup()
+	}
+	return ln, cleanup, err
+}
+
+// watchStdin returns a channel closed when r reaches EOF or fails.
+func watchStdin(r io.Reader) <-chan struct{} {
+	gone := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, r)
+		close(gone)
+	}()
+	return gone
+}
+
+// serveConn serves the control service and the component on stream 0 of
+// conn until the connection ends, Exit is called, or ctx ends.
+func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kind string, component interface{}) error {
+	b, err := mux.Server(conn, sc.Mux)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("plugin: open session: %w", err)
+	}
+	defer b.Close()
+	srv, ctl, err := newServer(b, sc, kind, component)
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- b.ServeRPC(ctx, 0, srv) }()
+	select {
+	case <-b.Done():
+	case err = <-served:
+	case <-ctl.exit:
+		lingerForClose(b)
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	b.Close()
+	if err == nil {
+		err = <-served
+	} else {
+		<-served
+	}
+	return err
+}
+
+// lingerForClose gives the host exitLinger to close the connection after
+// an Exit call, so that the Exit reply reaches it.
+func lingerForClose(b *mux.Broker) {
+	t := time.NewTimer(exitLinger)
+	defer t.Stop()
+	select {
+	case <-b.Done():
+	case <-t.C:
+	}
+}
+
+func newServer(b *mux.Broker, sc *ServeConfig, kind string, component interface{}) (*rpc.Server, *controlService, error) {
+	srv := rpc.NewServer()
+	ctl := newControlService(kind)
+	if err := srv.RegisterName(controlName, ctl); err != nil {
+		return nil, nil, fmt.Errorf("plugin: register control service: %w", err)
+	}
+	if err := registerComponent(srv, b, component, sc.Logger); err != nil {
+		return nil, nil, fmt.Errorf("plugin: register %s: %w", kind, err)
+	}
+	if sc.register != nil {
+		if err := sc.register(srv, b); err != nil {
+			return nil, nil, err
+		}
+	}
+	return srv, ctl, nil
+}
