@@ -47,6 +47,10 @@ type Client struct {
 	unixDir string
 	kind    string // cached Control.Info kind
 
+	// beforeConnect, if set, runs between the handshake and the dial
+	// (tests use it to stand between them).
+	beforeConnect func(handshake)
+
 	wg       sync.WaitGroup // the monitor goroutine
 	killOnce sync.Once
 	killed   chan struct{} // closed once Kill has begun
@@ -113,6 +117,9 @@ func (c *Client) start() (string, error) {
 	hs, err := c.awaitHandshake(ctx, p)
 	if err != nil {
 		return "", c.startError(err)
+	}
+	if c.beforeConnect != nil {
+		c.beforeConnect(hs)
 	}
 	if err := c.connect(ctx, hs, secret); err != nil {
 		return "", c.startError(err)

@@ -48,22 +48,26 @@ func (s *controlService) Exit(_ wire.Empty, _ *wire.Empty) error {
 	return nil
 }
 
-// call makes a control call bounded by ctx. A transport failure is passed
-// through wrap (which attaches the plugin's exit status once it died).
+// callControl makes a control call bounded by ctx. A transport failure is
+// passed through wrap (which attaches the plugin's exit status once it died).
 func callControl(ctx context.Context, c *rpc.Client, method string, args, reply any, wrap func(error) error) error {
-	call := c.Go(controlName+"."+method, args, reply, make(chan *rpc.Call, 1))
+	return callRPC(ctx, c, controlName+"."+method, args, reply, wrap)
+}
+
+func callRPC(ctx context.Context, c *rpc.Client, method string, args, reply any, wrap func(error) error) error {
+	call := c.Go(method, args, reply, make(chan *rpc.Call, 1))
 	select {
 	case <-call.Done:
 	case <-ctx.Done():
-		return fmt.Errorf("plugin: %s.%s: %w", controlName, method, context.Cause(ctx))
+		return fmt.Errorf("plugin: %s: %w", method, context.Cause(ctx))
 	}
 	if call.Error == nil {
 		return nil
 	}
 	if isTransportError(call.Error) {
-		return fmt.Errorf("plugin: %s.%s: %w", controlName, method, wrap(call.Error))
+		return fmt.Errorf("plugin: %s: %w", method, wrap(call.Error))
 	}
-	return fmt.Errorf("plugin: %s.%s: %w", controlName, method, call.Error)
+	return fmt.Errorf("plugin: %s: %w", method, call.Error)
 }
 
 // isTransportError reports whether err from a net/rpc client is a failure of

@@ -1,0 +1,263 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/rpc"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer"
+)
+
+// The test binary doubles as every fake plugin (and fake host) the tests
+// need: with helperEnv set, TestMain runs helpers[mode] instead of the
+// tests and exits with its result.
+const (
+	helperEnv  = "MUXPLUG_TEST_HELPER"
+	pidFileEnv = "MUXPLUG_TEST_PIDFILE"
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	goleak.VerifyTestMain(m)
+}
+
+func runHelper(mode string) int {
+	h, ok := helpers[mode]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "unknown helper %q\n", mode)
+		return 99
+	}
+	return h()
+}
+
+var helpers map[string]func() int
+
+func init() {
+	helpers = map[string]func() int{
+		"serve":     helperServe,
+		"realserve": func() int { ServeBuilder(stubBuilder{}); return 0 },
+		"junk": func() int {
+			fmt.Println("warming up")
+			fmt.Println("still warming up")
+			fmt.Println("muxplug-lookalike but not a handshake")
+			return helperServe()
+		},
+		"garbled": func() int { fmt.Println("muxplug|one|tcp|127.0.0.1:1"); return sleep() },
+		"newer":   func() int { fmt.Println("muxplug|10|tcp|127.0.0.1:1"); return sleep() },
+		"exit": func() int {
+			fmt.Fprintln(os.Stderr, "boom: configuration missing")
+			return 3
+		},
+		"hang": func() int {
+			fmt.Println("starting...")
+			fmt.Fprintln(os.Stderr, "loading modules")
+			return sleep()
+		},
+		"stubborn": func() int {
+			signal.Ignore(syscall.SIGTERM)
+			helperServe()
+			return sleep()
+		},
+		"chatty": func() int {
+			os.Stderr.Write([]byte("plain line\ninvalid \xff\xfe utf8\n"))
+			os.Stderr.Write(bytes.Repeat([]byte("x"), 20000))
+			os.Stderr.Write([]byte("\nafter long\nno newline at end"))
+			os.Stderr.Close()
+			return helperServe()
+		},
+		"host":           helperHost,
+		"host-noconnect": helperHostNoConnect,
+		"bare": func() int {
+			fmt.Println("ready")
+			io.Copy(io.Discard, os.Stdin)
+			return 0
+		},
+	}
+}
+
+func sleep() int {
+	time.Sleep(time.Hour)
+	return 0
+}
+
+func writePidFile() {
+	if path := os.Getenv(pidFileEnv); path != "" {
+		os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())), 0o600)
+	}
+}
+
+// helperServe is a plugin serving a fake builder plus the Test service.
+func helperServe() int {
+	writePidFile()
+	signal.Ignore(os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	err := Serve(ctx, stubBuilder{}, &ServeConfig{register: registerTestService})
+	code := exitCode(err, ctx.Err() != nil)
+	if err != nil && code != ExitOK {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	return code
+}
+
+func registerTestService(srv *rpc.Server, _ *mux.Broker) error {
+	return srv.RegisterName("Test", testService{})
+}
+
+// testService is served by helper plugins next to the component.
+type testService struct{}
+
+func (testService) Echo(s string, reply *string) error { *reply = s; return nil }
+
+func (testService) Crash(code int, _ *int) error {
+	fmt.Fprintln(os.Stderr, "about to crash")
+	os.Exit(code)
+	return nil
+}
+
+func (testService) Panic(msg string, _ *int) error {
+	go func() { panic(msg) }()
+	time.Sleep(time.Hour)
+	return nil
+}
+
+// helperHost is an intermediate host: it starts a "serve" plugin, connects,
+// says "ready" and waits to be killed.
+func helperHost() int {
+	c := NewClient(&ClientConfig{Cmd: helperCmd("serve"), Logger: discardLogger()})
+	if _, err := c.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("ready")
+	return sleep()
+}
+
+// helperHostNoConnect starts a "serve" plugin and reads its handshake line
+// but never connects.
+func helperHostNoConnect() int {
+	c := NewClient(&ClientConfig{Cmd: helperCmd("serve"), Logger: discardLogger()})
+	env, _, err := c.launchEnv()
+	if err != nil {
+		return 1
+	}
+	p, err := startProcess(c.cfg.Cmd, env, c.cfg)
+	if err != nil {
+		return 1
+	}
+	if _, err := c.awaitHandshake(context.Background(), p); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("ready")
+	return sleep()
+}
+
+// helperCmd returns a command running the test binary as helper mode.
+func helperCmd(mode string, env ...string) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	// The race detector sleeps a second at exit unless told otherwise.
+	gorace := "GORACE=atexit_sleep_ms=0 " + os.Getenv("GORACE")
+	cmd.Env = append(os.Environ(), append(env, helperEnv+"="+mode, gorace)...)
+	return cmd
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newTestClient returns a client for a helper plugin with short timeouts,
+// killed when the test ends. edit, if not nil, adjusts the config first.
+func newTestClient(t testing.TB, mode string, edit func(*ClientConfig)) *Client {
+	t.Helper()
+	cfg := &ClientConfig{
+		Cmd:          helperCmd(mode),
+		StartTimeout: 20 * time.Second,
+		KillTimeout:  2 * time.Second,
+		Logger:       discardLogger(),
+	}
+	if edit != nil {
+		edit(cfg)
+	}
+	c := NewClient(cfg)
+	t.Cleanup(c.Kill)
+	return c
+}
+
+// recorder is a slog.Handler that keeps every record.
+type recorder struct {
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.records = append(r.records, rec.Clone())
+	return nil
+}
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *recorder) WithGroup(string) slog.Handler      { return r }
+
+func (r *recorder) messages() []slog.Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]slog.Record(nil), r.records...)
+}
+
+// syncBuffer is a concurrency-safe bytes.Buffer stand-in.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
+
+// call invokes a Test service method on c's main stream.
+func call(c *Client, method string, args, reply any) error {
+	c.mu.Lock()
+	rc := c.rpc
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return callRPC(ctx, rc, "Test."+method, args, reply, c.wrapTransport)
+}
+
+// stubBuilder is the component of the helper plugins that do not need a
+// working one.
+type stubBuilder struct{}
+
+func (stubBuilder) Prepare(...interface{}) ([]string, error) { return nil, nil }
+func (stubBuilder) Run(context.Context, packer.Ui, packer.Hook) (packer.Artifact, error) {
+	return nil, nil
+}
