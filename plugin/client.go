@@ -206,13 +206,13 @@ func (c *Client) earlyExit(ctx context.Context, p *process) error {
 		}
 	default:
 	}
-	return p.exitError(fmt.Errorf("exited before its handshake line (%s)", p.seen()))
+	return p.exitError(fmt.Errorf("exited before its handshake line (%s)", p.seen(false)))
 }
 
 func (c *Client) noHandshake(ctx context.Context, p *process) error {
 	cause := context.Cause(ctx)
 	if errors.Is(cause, ErrStartTimeout) {
-		return fmt.Errorf("%w: no handshake line within %v: saw %s", ErrStartTimeout, c.cfg.StartTimeout, p.seen())
+		return fmt.Errorf("%w: no handshake line within %v: saw %s", ErrStartTimeout, c.cfg.StartTimeout, p.seen(true))
 	}
 	return cause
 }

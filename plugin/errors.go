@@ -65,7 +65,7 @@ type HandshakeError struct {
 }
 
 func (e *HandshakeError) Error() string {
-	return fmt.Sprintf("plugin: bad handshake line %q: %v", e.Line, e.Err)
+	return fmt.Sprintf("bad handshake line %q: %v", e.Line, e.Err)
 }
 
 // Unwrap returns e.Err.
@@ -130,7 +130,7 @@ func newExitError(name string, ps *os.ProcessState, tail []string, err error) *E
 
 func (e *ExitError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "plugin: %s (pid %d) ", e.Name, e.Pid)
+	fmt.Fprintf(&b, "plugin %s (pid %d) ", e.Name, e.Pid)
 	if e.Signal != 0 {
 		fmt.Fprintf(&b, "killed by signal %v", e.Signal)
 	} else {

@@ -192,14 +192,18 @@ func (p *process) preHandshake(line []byte) bool {
 	return tooMuch
 }
 
-// seen describes what the plugin printed so far, for error messages.
-func (p *process) seen() string {
+// seen describes what the plugin printed so far, for error messages: the
+// stray stdout lines and, if withTail, the last output lines.
+func (p *process) seen(withTail bool) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d stray stdout lines", p.strayN)
+	fmt.Fprintf(&b, "stray stdout lines: %d", p.strayN)
 	if len(p.strays) > 0 {
 		fmt.Fprintf(&b, " (last: %q)", p.strays)
+	}
+	if !withTail {
+		return b.String()
 	}
 	if tail := p.relay.tail(); len(tail) > 0 {
 		fmt.Fprintf(&b, "; last output: %q", strings.Join(tail, "\n"))
