@@ -30,6 +30,9 @@ func Write(ctx context.Context, w io.Writer, src string, exclude []string) error
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("archive: %s: %w", src, err)
+	}
 	wr := &writer{ctx: ctx, tw: tar.NewWriter(w), m: m, buf: make([]byte, copyBufSize)}
 	if prefix != "" {
 		// The root itself, which may be reached through a symbolic link.
