@@ -36,7 +36,9 @@ func TestHostDeath(t *testing.T) {
 
 			host.Process.Kill()
 			host.Wait()
-			deadline := time.Now().Add(2 * time.Second)
+			killed := time.Now()
+			deadline := killed.Add(2 * time.Second)
+			defer func() { t.Logf("plugin gone after %v", time.Since(killed)) }()
 			for !processGone(pid) {
 				if time.Now().After(deadline) {
 					t.Fatalf("plugin %d still alive 2s after its host died", pid)

@@ -250,17 +250,16 @@ func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kind string,
 	go func() { served <- b.ServeRPC(ctx, 0, srv) }()
 	select {
 	case <-b.Done():
-	case err = <-served:
+	case err = <-served: // stream 0 ended: the host is done with us
+		served <- err
 	case <-ctl.exit:
 		lingerForClose(b)
 	case <-ctx.Done():
 		err = context.Cause(ctx)
 	}
 	b.Close()
-	if err == nil {
-		err = <-served
-	} else {
-		<-served
+	if serr := <-served; err == nil {
+		err = serr
 	}
 	return err
 }
