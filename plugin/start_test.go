@@ -14,7 +14,7 @@ func TestStartFailures(t *testing.T) {
 		name     string
 		mode     string
 		edit     func(*ClientConfig)
-		versions []int    // host's versions; nil means the default
+		versions []int // host's versions; nil means the default
 		check    func(t *testing.T, err error)
 		contains []string // substrings of the error message
 	}{
