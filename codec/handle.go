@@ -19,6 +19,7 @@ func newHandle() *ugorji.MsgpackHandle {
 	h := &ugorji.MsgpackHandle{WriteExt: true}
 	h.MapType = reflect.TypeOf(map[string]interface{}(nil))
 	h.RawToString = false
+	h.MaxDepth = maxDepth + 1 // checkValues enforces maxDepth first; this is a backstop
 	return h
 }
 
@@ -39,10 +40,16 @@ func Marshal(v interface{}) ([]byte, error) {
 }
 
 // Unmarshal decodes msgpack data into v, which must be a non-nil pointer.
-// All of data must be used by one value. It is safe for concurrent use.
+// All of data must be used by one value. Malformed data gives an error
+// wrapping ErrMalformed; see the package doc for the checks. It is safe
+// for concurrent use.
 func Unmarshal(data []byte, v interface{}) error {
 	d := decoderPool.Get().(*ugorji.Decoder)
 	defer decoderPool.Put(d)
+	defer d.ResetBytes(nil) // do not pin data in the pool
+	if err := checkValues(data, 1); err != nil {
+		return err
+	}
 	d.ResetBytes(data)
 	if err := decode(d, v); err != nil {
 		return err

@@ -103,8 +103,9 @@ func encodeFrame(buf *[]byte, header, body interface{}) error {
 	return nil
 }
 
-// readHeader reads the next frame and decodes its header into h. It leaves
-// the frame in place for readBody.
+// readHeader reads the next frame, checks that it holds exactly a header
+// and a body, and decodes the header into h. It leaves the frame in place
+// for readBody.
 func (c *conn) readHeader(h interface{}) error {
 	c.release()
 	if _, err := io.ReadFull(c.rwc, c.prefix[:]); err != nil {
@@ -117,23 +118,51 @@ func (c *conn) readHeader(h interface{}) error {
 	if n > MaxMessageSize {
 		return fmt.Errorf("codec: peer announced a %d-byte message, limit %d: %w", n, MaxMessageSize, ErrTooLarge)
 	}
-	bufp := bufferPool.Get().(*[]byte)
-	if cap(*bufp) < int(n) {
-		*bufp = make([]byte, n)
-	}
-	buf := (*bufp)[:n]
-	*bufp = buf
-	c.frame = bufp
-	if _, err := io.ReadFull(c.rwc, buf); err != nil {
+	if err := c.readFrame(int(n)); err != nil {
 		c.release()
 		return fmt.Errorf("codec: truncated frame (want %d bytes): %w", n, unexpected(err))
 	}
+	if err := checkValues(*c.frame, 2); err != nil {
+		c.release()
+		return err
+	}
 	c.dec = decoderPool.Get().(*ugorji.Decoder)
-	c.dec.ResetBytes(buf)
+	c.dec.ResetBytes(*c.frame)
 	if err := decode(c.dec, h); err != nil {
 		c.release()
 		return err
 	}
+	return nil
+}
+
+// readChunk is the most a codec allocates for a frame ahead of the bytes
+// that arrive: a frame larger than the pooled buffer grows in steps as
+// its bytes come in, so a peer that announces a large frame and then
+// sends little costs little memory.
+const readChunk = 64 << 10
+
+// readFrame reads an n-byte frame from rwc into c.frame.
+func (c *conn) readFrame(n int) error {
+	bufp := bufferPool.Get().(*[]byte)
+	c.frame = bufp
+	buf := (*bufp)[:0]
+	if cap(buf) < n && n <= readChunk {
+		buf = make([]byte, 0, n)
+	}
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(n, max(2*cap(buf), readChunk)))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := io.ReadFull(c.rwc, buf[len(buf):min(n, cap(buf))])
+		buf = buf[:len(buf)+m]
+		*bufp = buf
+		if err != nil {
+			return err
+		}
+	}
+	*bufp = buf
 	return nil
 }
 
