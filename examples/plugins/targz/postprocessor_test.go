@@ -1,0 +1,185 @@
+package main
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/muxplug/muxplug/packer/packertest"
+)
+
+// writeTree creates files (slash-separated name -> content) under a new
+// temporary directory and returns it and the files' absolute paths.
+func writeTree(tb testing.TB, files map[string]string) (string, []string) {
+	tb.Helper()
+	dir := tb.TempDir()
+	var paths []string
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return dir, paths
+}
+
+// readTarGz returns the regular files of the archive at path.
+func readTarGz(tb testing.TB, path string) map[string]string {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatalf("gzip %s: %v", path, err)
+	}
+	got := make(map[string]string)
+	tr := tar.NewReader(zr)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return got
+		}
+		if err != nil {
+			tb.Fatalf("tar %s: %v", path, err)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		got[hdr.Name] = string(data)
+	}
+}
+
+func TestPostProcess(t *testing.T) {
+	files := map[string]string{"a.txt": "alpha\n", "sub/b.txt": "beta\n", "sub/deep/c": ""}
+	tests := []struct {
+		name  string
+		state map[string]interface{}
+	}{
+		{name: "dir state", state: map[string]interface{}{"dir": "set below"}},
+		{name: "common parent", state: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, paths := writeTree(t, files)
+			if tt.state != nil {
+				tt.state["dir"] = dir
+			}
+			out := filepath.Join(t.TempDir(), "site.tar.gz")
+			var p PostProcessor
+			if err := p.Configure(map[string]interface{}{"output": out, "level": int64(9)}); err != nil {
+				t.Fatal(err)
+			}
+			ui := new(packertest.Ui)
+			in := &packertest.Artifact{IdValue: "in", FilesValue: paths, StateValues: tt.state}
+			art, keep, err := p.PostProcess(context.Background(), ui, in)
+			if err != nil {
+				t.Fatalf("PostProcess: %v\nui:\n%s", err, ui)
+			}
+			if !keep {
+				t.Error("keep = false, want true")
+			}
+			if got := readTarGz(t, out); !reflect.DeepEqual(got, files) {
+				t.Errorf("archive holds %v, want %v", got, files)
+			}
+			checkSum(t, out, art.Id())
+			if want := []string{out, out + ".sha256"}; !reflect.DeepEqual(art.Files(), want) {
+				t.Errorf("Files() = %v, want %v", art.Files(), want)
+			}
+			if err := art.Destroy(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("after Destroy, stat %s: %v, want not exist", out, err)
+			}
+		})
+	}
+}
+
+// checkSum asserts that the checksum file of archive matches it and id.
+func checkSum(tb testing.TB, archive, id string) {
+	tb.Helper()
+	data, err := os.ReadFile(archive)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	want := hex.EncodeToString(sum[:])
+	line, err := os.ReadFile(archive + ".sha256")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if got, wantLine := string(line), want+"  "+filepath.Base(archive)+"\n"; got != wantLine {
+		tb.Errorf("checksum file = %q, want %q", got, wantLine)
+	}
+	if id != want {
+		tb.Errorf("artifact Id = %q, want the sha256 %q", id, want)
+	}
+}
+
+func TestConfigureErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  map[string]interface{}
+		want string
+	}{
+		{"no output", map[string]interface{}{}, "output is required"},
+		{"level too high", map[string]interface{}{"output": "x.tar.gz", "level": 10}, "level is 10"},
+		{"unknown key", map[string]interface{}{"output": "x.tar.gz", "compress": true}, `unknown field "compress"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p PostProcessor
+			err := p.Configure(tt.raw)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Configure(%v) = %v, want an error containing %q", tt.raw, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPostProcessFailures(t *testing.T) {
+	t.Run("no files", func(t *testing.T) {
+		var p PostProcessor
+		if err := p.Configure(map[string]interface{}{"output": filepath.Join(t.TempDir(), "x.tar.gz")}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := p.PostProcess(context.Background(), new(packertest.Ui), &packertest.Artifact{IdValue: "empty"})
+		if err == nil || !strings.Contains(err.Error(), "no files") {
+			t.Errorf("PostProcess(no files) = %v, want a \"no files\" error", err)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		_, paths := writeTree(t, map[string]string{"a": "a"})
+		out := filepath.Join(t.TempDir(), "x.tar.gz")
+		var p PostProcessor
+		if err := p.Configure(map[string]interface{}{"output": out}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, _, err := p.PostProcess(ctx, new(packertest.Ui), &packertest.Artifact{FilesValue: paths})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("PostProcess(cancelled ctx) = %v, want context.Canceled", err)
+		}
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
+			t.Errorf("a cancelled PostProcess left %v behind", entries)
+		}
+	})
+}
