@@ -198,3 +198,38 @@ func bytesAllocated(runs int, f func()) uint64 {
 	runtime.ReadMemStats(&after)
 	return (after.TotalAlloc - before.TotalAlloc) / uint64(runs)
 }
+
+// TestDecodeAllocationProportional checks that an honest message of many
+// tiny elements costs memory in proportion to its size when decoded: a
+// msgpack nil (one byte) becomes a 16-byte interface{}, and nothing should
+// cost much more than that.
+func TestDecodeAllocationProportional(t *testing.T) {
+	const n = 256 << 10
+	list := func(elem []byte, count int) []byte {
+		head := []byte{0xdd, byte(count >> 24), byte(count >> 16), byte(count >> 8), byte(count)}
+		return append(head, bytes.Repeat(elem, count)...)
+	}
+	cases := []struct {
+		name   string
+		b      []byte
+		target func() interface{}
+		factor int
+	}{
+		{"nils into interface{}", list([]byte{0xc0}, n), func() interface{} { return new(interface{}) }, 17},
+		{"ints into interface{}", list([]byte{0x01}, n), func() interface{} { return new(interface{}) }, 25},
+		{"ints into []int64", list([]byte{0x01}, n), func() interface{} { return new([]int64) }, 9},
+		{"lists into interface{}", list([]byte{0x91, 0xc0}, n/2), func() interface{} { return new(interface{}) }, 41},
+		{"byte lists into [][]byte", list([]byte{0xc4, 0x00}, n/2), func() interface{} { return new([][]byte) }, 13},
+	}
+	for _, tc := range cases {
+		var err error
+		got := bytesAllocated(3, func() { err = Unmarshal(tc.b, tc.target()) })
+		if err != nil {
+			t.Fatalf("Unmarshal(%s): %v", tc.name, err)
+		}
+		if limit := uint64(tc.factor*len(tc.b)) + 4<<10; got > limit {
+			t.Errorf("Unmarshal(%s, %d bytes) allocated %d bytes (%.1fx), want at most %d (%dx)",
+				tc.name, len(tc.b), got, float64(got)/float64(len(tc.b)), limit, tc.factor)
+		}
+	}
+}
