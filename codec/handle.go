@@ -26,7 +26,7 @@ func newHandle() *ugorji.MsgpackHandle {
 	h := &ugorji.MsgpackHandle{WriteExt: true}
 	h.MapType = reflect.TypeOf(map[string]interface{}(nil))
 	h.RawToString = false
-	h.MaxDepth = maxDepth + 1 // checkValues enforces maxDepth first; this is a backstop
+	h.MaxDepth = maxDepth + 1     // checkValues enforces maxDepth first; this is a backstop
 	h.MaxInitLen = MaxMessageSize // lengths are checked against the input first
 	return h
 }
