@@ -60,30 +60,59 @@ func decodeSecret(s string) ([]byte, error) {
 	return raw, nil
 }
 
-// authenticate is the host side: it proves it knows secret and waits for the
-// plugin's acknowledgement, within ctx.
-func authenticate(ctx context.Context, conn net.Conn, secret []byte) error {
-	if d, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(d)
-		defer conn.SetDeadline(time.Time{})
-	}
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
-	defer stop()
+// writePreface is the host side: it proves it knows secret. It does not
+// wait for the acknowledgement: the host pipelines its first session bytes
+// behind the preface and checks the acknowledgement with an ackConn.
+func writePreface(conn net.Conn, secret []byte) error {
 	msg := append([]byte(authPreface), secret...)
 	if _, err := conn.Write(msg); err != nil {
 		return fmt.Errorf("%w: send secret: %w", ErrAuth, err)
 	}
+	return nil
+}
+
+// readAck reads and checks the plugin's acknowledgement.
+func readAck(r io.Reader) error {
 	ack := make([]byte, len(authAck))
-	if _, err := io.ReadFull(conn, ack); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%w: wait for acknowledgement: %w", ErrAuth, ctx.Err())
-		}
+	if _, err := io.ReadFull(r, ack); err != nil {
 		return fmt.Errorf("%w: plugin dropped the connection: %w", ErrAuth, err)
 	}
 	if string(ack) != authAck {
 		return fmt.Errorf("%w: unexpected acknowledgement %q", ErrAuth, ack)
 	}
 	return nil
+}
+
+// ackConn is the host's connection once the preface is sent: its first
+// Read consumes and checks the plugin's acknowledgement, so that the
+// session can start without waiting a round trip. Only one goroutine (the
+// session's reader) may call Read.
+type ackConn struct {
+	net.Conn
+	acked bool // owned by the reading goroutine
+
+	mu  sync.Mutex // guards err
+	err error      // why the acknowledgement was refused
+}
+
+func (c *ackConn) Read(p []byte) (int, error) {
+	if !c.acked {
+		if err := readAck(c.Conn); err != nil {
+			c.mu.Lock()
+			c.err = err
+			c.mu.Unlock()
+			return 0, err
+		}
+		c.acked = true
+	}
+	return c.Conn.Read(p)
+}
+
+// authErr returns the authentication failure, if the plugin refused us.
+func (c *ackConn) authErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
 }
 
 // checkAuth is the plugin side: it reads the preface and secret within

@@ -148,3 +148,55 @@ func TestDecodeSecret(t *testing.T) {
 		}
 	}
 }
+
+// authenticate is the host's exchange done synchronously: preface, then
+// acknowledgement.
+func authenticate(ctx context.Context, conn net.Conn, secret []byte) error {
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	if err := writePreface(conn, secret); err != nil {
+		return err
+	}
+	return readAck(conn)
+}
+
+func TestAckConn(t *testing.T) {
+	good := make([]byte, secretSize)
+	bad := append([]byte(nil), good...)
+	bad[5] = 9
+	for _, tt := range []struct {
+		name   string
+		secret []byte
+		ok     bool
+	}{{"right secret", good, true}, {"wrong secret", bad, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			host, plugin := net.Pipe()
+			defer host.Close()
+			done := make(chan error, 1)
+			go func() {
+				defer plugin.Close()
+				err := checkAuth(plugin, good, time.Second)
+				if err == nil {
+					_, err = plugin.Write([]byte("session bytes"))
+				}
+				done <- err
+			}()
+			if err := writePreface(host, tt.secret); err != nil {
+				t.Fatal(err)
+			}
+			ac := &ackConn{Conn: host}
+			buf := make([]byte, 64)
+			n, err := ac.Read(buf)
+			if tt.ok != (err == nil) || (tt.ok && string(buf[:n]) != "session bytes") {
+				t.Errorf("Read = %q, %v; want ok=%v", buf[:n], err, tt.ok)
+			}
+			if !tt.ok && !errors.Is(ac.authErr(), ErrAuth) {
+				t.Errorf("authErr = %v, want ErrAuth", ac.authErr())
+			}
+			if err := <-done; (err == nil) != tt.ok {
+				t.Errorf("checkAuth = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

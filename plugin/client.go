@@ -121,10 +121,14 @@ func (c *Client) start() (string, error) {
 	if c.beforeConnect != nil {
 		c.beforeConnect(hs)
 	}
-	if err := c.connect(ctx, hs, secret); err != nil {
+	ac, err := c.connect(ctx, hs, secret)
+	if err != nil {
 		return "", c.startError(err)
 	}
 	if err := c.hello(ctx); err != nil {
+		if aerr := ac.authErr(); aerr != nil {
+			err = aerr
+		}
 		return "", c.startError(err)
 	}
 	c.wg.Add(1)
@@ -217,36 +221,41 @@ func (c *Client) noHandshake(ctx context.Context, p *process) error {
 	return cause
 }
 
-// connect dials the announced address, authenticates, and opens the
-// multiplexed session and the RPC client of stream 0.
-func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) error {
+// connect dials the announced address, sends the authentication preface
+// and opens the multiplexed session and the RPC client of stream 0. It
+// does not wait for the plugin: the acknowledgement is checked when the
+// first reply arrives (see hello), so the whole exchange costs one round
+// trip.
+func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ackConn, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, hs.Network, hs.Addr)
 	if err != nil {
-		return fmt.Errorf("dial %s %s: %w", hs.Network, hs.Addr, err)
+		return nil, fmt.Errorf("dial %s %s: %w", hs.Network, hs.Addr, err)
 	}
-	if err := authenticate(ctx, conn, secret); err != nil {
+	if err := writePreface(conn, secret); err != nil {
 		conn.Close()
-		return err
+		return nil, err
 	}
-	b, err := mux.Client(conn, c.cfg.Mux)
+	ac := &ackConn{Conn: conn}
+	b, err := mux.Client(ac, c.cfg.Mux)
 	if err != nil {
 		conn.Close()
-		return fmt.Errorf("open session: %w", err)
+		return nil, fmt.Errorf("open session: %w", err)
 	}
 	rc, err := b.DialRPC(ctx, 0)
 	if err != nil {
 		b.Close()
-		return fmt.Errorf("open main stream: %w", err)
+		return nil, fmt.Errorf("open main stream: %w", err)
 	}
 	c.mu.Lock()
 	c.broker, c.rpc = b, rc
 	c.mu.Unlock()
-	return nil
+	return ac, nil
 }
 
-// hello makes the first call, Control.Info, which opens stream 0 and
-// tells which kind of component the plugin serves.
+// hello makes the first call, Control.Info, which opens stream 0, proves
+// that the plugin accepted our secret and tells which kind of component it
+// serves.
 func (c *Client) hello(ctx context.Context) error {
 	var info wire.Info
 	c.mu.Lock()

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"net"
 	"bytes"
 	"context"
 	"fmt"
@@ -83,6 +84,7 @@ func init() {
 		},
 		"host":           helperHost,
 		"host-noconnect": helperHostNoConnect,
+		"echo": helperEcho,
 		"bare": func() int {
 			fmt.Println("ready")
 			io.Copy(io.Discard, os.Stdin)
@@ -260,4 +262,21 @@ type stubBuilder struct{}
 func (stubBuilder) Prepare(...interface{}) ([]string, error) { return nil, nil }
 func (stubBuilder) Run(context.Context, packer.Ui, packer.Hook) (packer.Artifact, error) {
 	return nil, nil
+}
+
+// helperEcho listens on loopback TCP, prints its address, and echoes every
+// byte of one connection back: the floor the call benchmarks compare with.
+func helperEcho() int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 1
+	}
+	fmt.Println(ln.Addr())
+	conn, err := ln.Accept()
+	if err != nil {
+		return 1
+	}
+	ln.Close()
+	io.Copy(conn, conn)
+	return 0
 }
