@@ -367,3 +367,49 @@ func TestServerErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTooLarge checks both directions of an oversized message: a request
+// fails locally with ErrTooLarge, a reply reaches the caller as an error
+// response, and in both cases nothing is written that would break the
+// stream, so the next call works.
+func TestTooLarge(t *testing.T) {
+	c, s := pipePair(t)
+	client := serveRPC(t, c, s)
+	var reply Payload
+	err := client.Call("Svc.Echo", &Payload{Data: make([]byte, MaxMessageSize)}, &reply)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Call with a %d-byte argument = %v, want an error wrapping ErrTooLarge", MaxMessageSize, err)
+	}
+	err = client.Call("Svc.Big", &Payload{N: MaxMessageSize}, &reply)
+	var se rpc.ServerError
+	if !errors.As(err, &se) || !strings.Contains(string(se), "cannot send the reply to Svc.Big") ||
+		!strings.Contains(string(se), ErrTooLarge.Error()) {
+		t.Errorf("Call returning a %d-byte reply = %v, want an rpc.ServerError naming the method and ErrTooLarge", MaxMessageSize, err)
+	}
+	if err := client.Call("Svc.Big", &Payload{N: MaxMessageSize - 64}, &reply); err != nil || len(reply.Data) != MaxMessageSize-64 {
+		t.Fatalf("Call returning a reply just under the limit = %d bytes, %v", len(reply.Data), err)
+	}
+}
+
+// TestCloseUnblocksRead checks that closing a codec from another goroutine
+// ends a header read on it, whether the read is already blocked on the
+// connection or starts after the Close.
+func TestCloseUnblocksRead(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			_, s := tr.pair(t)
+			sc := NewServerCodec(s)
+			readErr := make(chan error, 1)
+			go func() {
+				var req rpc.Request
+				readErr <- sc.ReadRequestHeader(&req)
+			}()
+			if err := sc.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			if err := <-readErr; err == nil {
+				t.Fatal("ReadRequestHeader blocked during Close returned nil, want an error")
+			}
+		})
+	}
+}

@@ -33,6 +33,12 @@ func (Svc) Fail(args *Payload, reply *Payload) error {
 	return errors.New("svc: refused " + args.Name)
 }
 
+// Big replies with args.N bytes of data.
+func (Svc) Big(args *Payload, reply *Payload) error {
+	reply.Data = make([]byte, args.N)
+	return nil
+}
+
 // transport makes a connected pair of net.Conns for one test.
 type transport struct {
 	name string

@@ -204,7 +204,7 @@ func bytesAllocated(runs int, f func()) uint64 {
 // msgpack nil (one byte) becomes a 16-byte interface{}, and nothing should
 // cost much more than that.
 func TestDecodeAllocationProportional(t *testing.T) {
-	const n = 256 << 10
+	const n = 64 << 10
 	list := func(elem []byte, count int) []byte {
 		head := []byte{0xdd, byte(count >> 24), byte(count >> 16), byte(count >> 8), byte(count)}
 		return append(head, bytes.Repeat(elem, count)...)
@@ -223,7 +223,7 @@ func TestDecodeAllocationProportional(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var err error
-		got := bytesAllocated(3, func() { err = Unmarshal(tc.b, tc.target()) })
+		got := bytesAllocated(2, func() { err = Unmarshal(tc.b, tc.target()) })
 		if err != nil {
 			t.Fatalf("Unmarshal(%s): %v", tc.name, err)
 		}

@@ -42,15 +42,19 @@ func TestDecodeIntoInterface(t *testing.T) {
 		{"zero time", time.Time{}, nil},
 		{"slice", []string{"a"}, []interface{}{"a"}},
 		{"empty slice", []int{}, []interface{}{}},
+		{"nil slice", []string(nil), nil},
 		{"array", [2]int{1, 2}, []interface{}{int64(1), int64(2)}},
 		{"map", map[string]int{"a": 1}, map[string]interface{}{"a": int64(1)}},
 		{"nested map", map[string]map[string]bool{"a": {"b": true}}, map[string]interface{}{"a": map[string]interface{}{"b": true}}},
 		{"struct", struct {
-			A int
-			P *int
-			E *ErrInfo
-		}{1, &seven, &ErrInfo{Code: "c"}}, map[string]interface{}{"A": int64(1), "P": int64(7),
-			"E": map[string]interface{}{"Code": "c", "Message": ""}}},
+			A       int
+			P       *int
+			E       *ErrInfo
+			R       string `codec:"renamed"`
+			Skip    string `codec:"-"`
+			private string
+		}{1, &seven, &ErrInfo{Code: "c"}, "r", "s", "p"}, map[string]interface{}{"A": int64(1), "P": int64(7),
+			"E": map[string]interface{}{"Code": "c", "Message": ""}, "renamed": "r"}},
 		{"nil pointer", (*int)(nil), nil},
 		{"nil interface", nil, nil},
 		{"nil map", map[string]int(nil), nil},

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net/rpc"
@@ -62,13 +63,14 @@ type conn struct {
 }
 
 // writeFrame encodes header and body into one frame and writes it with a
-// single Write call.
+// single Write call. When encoding fails the error is an *encodeError
+// and nothing has been written.
 func (c *conn) writeFrame(header, body interface{}) error {
 	bufp := bufferPool.Get().(*[]byte)
 	defer putBuffer(bufp)
 	buf := (*bufp)[:0]
 	if err := encodeFrame(&buf, header, body); err != nil {
-		return err
+		return &encodeError{err}
 	}
 	*bufp = buf
 	c.wmu.Lock()
@@ -78,6 +80,13 @@ func (c *conn) writeFrame(header, body interface{}) error {
 	}
 	return nil
 }
+
+// encodeError marks a message that could not be encoded, and so was not
+// written at all.
+type encodeError struct{ err error }
+
+func (e *encodeError) Error() string { return e.err.Error() }
+func (e *encodeError) Unwrap() error { return e.err }
 
 // encodeFrame fills *buf with the length prefix, header and body.
 func encodeFrame(buf *[]byte, header, body interface{}) error {
@@ -232,6 +241,7 @@ type clientCodec struct {
 // As net/rpc requires, WriteRequest may be called concurrently with the
 // reading methods, and ReadResponseHeader and ReadResponseBody are called in
 // pairs from one goroutine. Each request leaves in a single Write on rwc.
+// The package documentation states the contract in full.
 func NewClientCodec(rwc io.ReadWriteCloser) rpc.ClientCodec {
 	return &clientCodec{conn: conn{rwc: rwc}}
 }
@@ -267,6 +277,11 @@ type serverCodec struct {
 // As net/rpc requires, WriteResponse may be called concurrently from many
 // goroutines (net/rpc serialises them) while one goroutine reads request
 // headers and bodies in pairs. Each response leaves in a single Write.
+// A reply that cannot be encoded (for example one larger than
+// MaxMessageSize) is replaced by an error response for the same call, so
+// the caller gets an rpc.ServerError instead of waiting for ever;
+// WriteResponse still returns the encoding error. The package
+// documentation states the contract in full.
 func NewServerCodec(rwc io.ReadWriteCloser) rpc.ServerCodec {
 	return &serverCodec{conn: conn{rwc: rwc}}
 }
@@ -284,7 +299,19 @@ func (c *serverCodec) ReadRequestHeader(r *rpc.Request) error {
 func (c *serverCodec) ReadRequestBody(body interface{}) error { return c.readBody(body) }
 
 func (c *serverCodec) WriteResponse(r *rpc.Response, body interface{}) error {
-	return c.writeFrame(&responseHeader{ServiceMethod: r.ServiceMethod, Seq: r.Seq, Error: r.Error}, body)
+	h := &responseHeader{ServiceMethod: r.ServiceMethod, Seq: r.Seq, Error: r.Error}
+	err := c.writeFrame(h, body)
+	var encErr *encodeError
+	if !errors.As(err, &encErr) {
+		return err
+	}
+	// net/rpc drops a response it fails to write, and the caller would
+	// wait for it forever; send the caller the failure instead.
+	h.Error = fmt.Sprintf("codec: cannot send the reply to %s: %v", r.ServiceMethod, err)
+	if werr := c.writeFrame(h, nil); werr != nil {
+		return werr
+	}
+	return err
 }
 
 func (c *serverCodec) Close() error { return c.close() }
