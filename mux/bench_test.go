@@ -1,0 +1,480 @@
+package mux
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/rpc"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/muxplug/muxplug/codec"
+)
+
+// Benchmarks run over TCP loopback in one process. Ratios against a floor
+// measured in the same process are reported as custom metrics: x-floor
+// (time per call / raw TCP 64-byte round trip) and x-raw-tcp (stream
+// throughput / raw TCP throughput).
+
+// EchoService is the net/rpc receiver of the benchmarks.
+type EchoService struct{}
+
+// Echo returns its argument.
+func (EchoService) Echo(in []byte, out *[]byte) error {
+	*out = in
+	return nil
+}
+
+var payload64 = bytes.Repeat([]byte("m"), 64)
+
+// benchConfig is the Config of benchmark brokers: defaults, quiet.
+func benchConfig() *Config { return &Config{Logger: discardLogger} }
+
+// echoPeer echoes fixed-size messages on c until it fails.
+func echoPeer(c net.Conn, size int) {
+	buf := make([]byte, size)
+	for {
+		if _, err := io.ReadFull(c, buf); err != nil {
+			return
+		}
+		if _, err := c.Write(buf); err != nil {
+			return
+		}
+	}
+}
+
+// pingPong does one round trip of msg over c.
+func pingPong(c net.Conn, msg, buf []byte) error {
+	if _, err := c.Write(msg); err != nil {
+		return err
+	}
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return err
+	}
+	if !bytes.Equal(buf, msg) {
+		return fmt.Errorf("echo %q, want %q", buf, msg)
+	}
+	return nil
+}
+
+var floor struct {
+	once sync.Once
+	ns   float64 // raw TCP loopback 64-byte round trip
+}
+
+// floorNs measures the raw TCP 64-byte round trip once per process.
+func floorNs(b *testing.B) float64 {
+	floor.once.Do(func() {
+		c1, c2 := connPair(b, "tcp")
+		go echoPeer(c2, 64)
+		buf := make([]byte, 64)
+		const n = 20000
+		start := time.Now()
+		for range n {
+			if err := pingPong(c1, payload64, buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		floor.ns = float64(time.Since(start).Nanoseconds()) / n
+	})
+	return floor.ns
+}
+
+// reportFloorRatio reports time per op against the TCP floor.
+func reportFloorRatio(b *testing.B, elapsed time.Duration, floorNs float64) {
+	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/floorNs, "x-floor")
+}
+
+func BenchmarkFloorTCPPingPong64(b *testing.B) {
+	c1, c2 := connPair(b, "tcp")
+	go echoPeer(c2, 64)
+	buf := make([]byte, 64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := pingPong(c1, payload64, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// echoServer returns an rpc.Server with EchoService registered.
+func echoServer(b testing.TB) *rpc.Server {
+	srv := rpc.NewServer()
+	if err := srv.Register(EchoService{}); err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
+
+// callEcho makes one checked Echo call.
+func callEcho(c *rpc.Client) error {
+	var reply []byte
+	if err := c.Call("EchoService.Echo", payload64, &reply); err != nil {
+		return err
+	}
+	if !bytes.Equal(reply, payload64) {
+		return fmt.Errorf("Echo returned %q", reply)
+	}
+	return nil
+}
+
+// msgpackClient serves EchoService on the plugin's id 0 with ServeRPC and
+// returns the host's DialRPC client.
+func msgpackClient(b *testing.B, host, plugin *Broker) *rpc.Client {
+	go plugin.ServeRPC(context.Background(), 0, echoServer(b))
+	c, err := host.DialRPC(context.Background(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+// gobClient does the same with net/rpc's default gob codec.
+func gobClient(b *testing.B, host, plugin *Broker) *rpc.Client {
+	srv := echoServer(b)
+	go func() {
+		if conn, err := plugin.Accept(context.Background(), 0); err == nil {
+			srv.ServeConn(conn)
+		}
+	}()
+	conn, err := host.Dial(context.Background(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := rpc.NewClient(conn)
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+func BenchmarkCallSmall(b *testing.B) {
+	for _, codec := range []struct {
+		name   string
+		client func(*testing.B, *Broker, *Broker) *rpc.Client
+	}{
+		{"msgpack", msgpackClient},
+		{"gob", gobClient},
+	} {
+		b.Run(codec.name, func(b *testing.B) {
+			fl := floorNs(b)
+			host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+			c := codec.client(b, host, plugin)
+			if err := callEcho(c); err != nil { // open the stream
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for range b.N {
+				if err := callEcho(c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportFloorRatio(b, time.Since(start), fl)
+		})
+	}
+}
+
+// BenchmarkStreamOpenFirstCall serves a fresh object, dials it and makes
+// the first call: the cost of a callback object crossing the boundary.
+func BenchmarkStreamOpenFirstCall(b *testing.B) {
+	fl := floorNs(b)
+	host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+	srv := echoServer(b)
+	var served sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		id := plugin.NextID()
+		served.Add(1)
+		go func() { defer served.Done(); plugin.ServeRPC(context.Background(), id, srv) }()
+		c, err := host.DialRPC(context.Background(), id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := callEcho(c); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+	reportFloorRatio(b, time.Since(start), fl)
+	b.StopTimer()
+	served.Wait()
+}
+
+func BenchmarkCallParallel(b *testing.B) {
+	fl := floorNs(b)
+	host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+	c := msgpackClient(b, host, plugin)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := callEcho(c); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportFloorRatio(b, time.Since(start), fl)
+}
+
+const (
+	bulkSize  = 64 << 20
+	bulkChunk = 1 << 20
+)
+
+// sink reads size bytes at a time from c and reports each full transfer.
+func sink(c net.Conn, size int, done chan<- error) {
+	buf := make([]byte, bulkChunk)
+	for {
+		var n int
+		for n < size {
+			m, err := c.Read(buf)
+			n += m
+			if err != nil {
+				if n > 0 || err != io.EOF {
+					done <- fmt.Errorf("read after %d bytes: %w", n, err)
+				}
+				return
+			}
+		}
+		done <- nil
+	}
+}
+
+// transfer writes size bytes in chunks and waits for the sink.
+func transfer(c net.Conn, chunk []byte, size int, done <-chan error) error {
+	for n := 0; n < size; n += len(chunk) {
+		if _, err := c.Write(chunk); err != nil {
+			return err
+		}
+	}
+	return <-done
+}
+
+var rawBulk struct {
+	once sync.Once
+	bps  float64 // raw TCP loopback bytes per second
+}
+
+// rawBulkBps measures raw TCP throughput once per process.
+func rawBulkBps(b *testing.B) float64 {
+	rawBulk.once.Do(func() {
+		c1, c2 := connPair(b, "tcp")
+		done := make(chan error, 1)
+		go sink(c2, bulkSize, done)
+		chunk := make([]byte, bulkChunk)
+		transfer(c1, chunk, bulkSize, done) // warm up
+		start := time.Now()
+		const rounds = 4
+		for range rounds {
+			if err := transfer(c1, chunk, bulkSize, done); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rawBulk.bps = rounds * bulkSize / time.Since(start).Seconds()
+	})
+	return rawBulk.bps
+}
+
+// benchBulk moves bulkSize bytes per op from c1 to c2.
+func benchBulk(b *testing.B, c1, c2 net.Conn, rawBps float64) {
+	done := make(chan error, 1)
+	go sink(c2, bulkSize, done)
+	chunk := make([]byte, bulkChunk)
+	b.SetBytes(bulkSize)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		if err := transfer(c1, chunk, bulkSize, done); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if rawBps > 0 {
+		bps := float64(b.N) * bulkSize / time.Since(start).Seconds()
+		b.ReportMetric(bps/rawBps, "x-raw-tcp")
+	}
+}
+
+// bulkStream returns the two ends of a broker stream over TCP.
+func bulkStream(b *testing.B, cfg *Config) (net.Conn, net.Conn) {
+	host, plugin := pairWith(b, "tcp", cfg, cfg)
+	c1, err := host.Dial(context.Background(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c1.Close() })
+	c1.Write(nil) // send the header so that Accept returns
+	c2, err := plugin.Accept(context.Background(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c2.Close() })
+	return c1, c2
+}
+
+func BenchmarkBulk64MiB(b *testing.B) {
+	b.Run("raw-tcp", func(b *testing.B) {
+		c1, c2 := connPair(b, "tcp")
+		benchBulk(b, c1, c2, 0)
+	})
+	b.Run("stream", func(b *testing.B) {
+		raw := rawBulkBps(b)
+		c1, c2 := bulkStream(b, benchConfig())
+		benchBulk(b, c1, c2, raw)
+	})
+}
+
+// BenchmarkBulkWindow sweeps Config.StreamWindow; it chose
+// DefaultStreamWindow.
+func BenchmarkBulkWindow(b *testing.B) {
+	for _, w := range []uint32{256 << 10, 1 << 20, 4 << 20, 16 << 20} {
+		b.Run(fmt.Sprintf("window=%dKiB", w>>10), func(b *testing.B) {
+			raw := rawBulkBps(b)
+			cfg := benchConfig()
+			cfg.StreamWindow = w
+			c1, c2 := bulkStream(b, cfg)
+			benchBulk(b, c1, c2, raw)
+		})
+	}
+}
+
+// idleObjects is how many objects an idle-memory measurement holds.
+const idleObjects = 500
+
+// memInUse is heap plus goroutine stacks in use after a full GC.
+func memInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
+}
+
+// benchIdle reports the memory that open() holds per object, measured
+// over idleObjects objects per op; close releases them.
+func benchIdle(b *testing.B, unit string, open func() (close func())) {
+	b.ReportAllocs()
+	var total float64
+	for range b.N {
+		closers := make([]func(), 0, idleObjects)
+		before := memInUse()
+		for range idleObjects {
+			closers = append(closers, open())
+		}
+		after := memInUse()
+		total += (float64(after) - float64(before)) / idleObjects
+		for _, c := range closers {
+			c()
+		}
+	}
+	b.ReportMetric(total/float64(b.N), unit)
+}
+
+// BenchmarkIdleStream measures an idle stream that has carried one byte
+// each way, both ends counted.
+func BenchmarkIdleStream(b *testing.B) {
+	host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+	buf := make([]byte, 1)
+	benchIdle(b, "bytes/stream", func() func() {
+		id := plugin.NextID()
+		c1, err := host.Dial(context.Background(), id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c1.Write([]byte{1})
+		c2, err := plugin.Accept(context.Background(), id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c2, buf); err != nil {
+			b.Fatal(err)
+		}
+		c2.Write(buf)
+		if _, err := io.ReadFull(c1, buf); err != nil {
+			b.Fatal(err)
+		}
+		return func() { c1.Close(); c2.Close() }
+	})
+}
+
+// BenchmarkIdleServedObject measures an idle object served with its own
+// rpc.Server through ServeRPC after one call. served-end counts the
+// serving side (its goroutine, codec, rpc.Server and stream) plus the
+// dialer's stream and codec, driven synchronously so that the dialer has
+// no goroutine: an upper bound of what an idle object costs the process
+// that serves it. both-ends adds a real rpc.Client from DialRPC (its
+// reader goroutine): the cost of an object and its proxy in one process.
+func BenchmarkIdleServedObject(b *testing.B) {
+	b.Run("served-end", func(b *testing.B) {
+		host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+		benchIdle(b, "bytes/object", func() func() {
+			served := serveIdle(b, plugin)
+			conn, err := host.Dial(context.Background(), served.id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cc := codec.NewClientCodec(conn)
+			if err := syncEcho(cc); err != nil {
+				b.Fatal(err)
+			}
+			return func() { cc.Close(); <-served.done }
+		})
+	})
+	b.Run("both-ends", func(b *testing.B) {
+		host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
+		benchIdle(b, "bytes/object", func() func() {
+			served := serveIdle(b, plugin)
+			c, err := host.DialRPC(context.Background(), served.id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := callEcho(c); err != nil {
+				b.Fatal(err)
+			}
+			return func() { c.Close(); <-served.done }
+		})
+	})
+}
+
+// idleServed is an object being served by ServeRPC.
+type idleServed struct {
+	id   uint32
+	done chan struct{} // closed when ServeRPC returns
+}
+
+// serveIdle serves a fresh EchoService with its own rpc.Server.
+func serveIdle(b *testing.B, plugin *Broker) idleServed {
+	s := idleServed{id: plugin.NextID(), done: make(chan struct{})}
+	srv := echoServer(b)
+	go func() { defer close(s.done); plugin.ServeRPC(context.Background(), s.id, srv) }()
+	return s
+}
+
+// syncEcho makes one checked Echo call on a bare client codec.
+func syncEcho(cc rpc.ClientCodec) error {
+	if err := cc.WriteRequest(&rpc.Request{ServiceMethod: "EchoService.Echo", Seq: 1}, payload64); err != nil {
+		return err
+	}
+	var resp rpc.Response
+	if err := cc.ReadResponseHeader(&resp); err != nil {
+		return err
+	}
+	var reply []byte
+	if err := cc.ReadResponseBody(&reply); err != nil {
+		return err
+	}
+	if resp.Error != "" || !bytes.Equal(reply, payload64) {
+		return fmt.Errorf("Echo returned %q, %q", reply, resp.Error)
+	}
+	return nil
+}
