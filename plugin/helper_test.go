@@ -1,12 +1,12 @@
 package plugin
 
 import (
-	"net"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/rpc"
 	"os"
 	"os/exec"
@@ -47,50 +47,48 @@ func runHelper(mode string) int {
 	return h()
 }
 
-var helpers map[string]func() int
-
-func init() {
-	helpers = map[string]func() int{
-		"serve":     helperServe,
-		"realserve": func() int { ServeBuilder(stubBuilder{}); return 0 },
-		"junk": func() int {
-			fmt.Println("warming up")
-			fmt.Println("still warming up")
-			fmt.Println("muxplug-lookalike but not a handshake")
-			return helperServe()
-		},
-		"garbled": func() int { fmt.Println("muxplug|one|tcp|127.0.0.1:1"); return sleep() },
-		"newer":   func() int { fmt.Println("muxplug|10|tcp|127.0.0.1:1"); return sleep() },
-		"exit": func() int {
-			fmt.Fprintln(os.Stderr, "boom: configuration missing")
-			return 3
-		},
-		"hang": func() int {
-			fmt.Println("starting...")
-			fmt.Fprintln(os.Stderr, "loading modules")
-			return sleep()
-		},
-		"stubborn": func() int {
-			signal.Ignore(syscall.SIGTERM)
-			helperServe()
-			return sleep()
-		},
-		"chatty": func() int {
-			os.Stderr.Write([]byte("plain line\ninvalid \xff\xfe utf8\n"))
-			os.Stderr.Write(bytes.Repeat([]byte("x"), 20000))
-			os.Stderr.Write([]byte("\nafter long\nno newline at end"))
-			os.Stderr.Close()
-			return helperServe()
-		},
-		"host":           helperHost,
-		"host-noconnect": helperHostNoConnect,
-		"echo": helperEcho,
-		"bare": func() int {
-			fmt.Println("ready")
-			io.Copy(io.Discard, os.Stdin)
-			return 0
-		},
-	}
+// helpers maps helper modes to the main function of the process; more are
+// added by the init functions of other test files.
+var helpers = map[string]func() int{
+	"serve":     helperServe,
+	"realserve": func() int { ServeBuilder(stubBuilder{}); return 0 },
+	"junk": func() int {
+		fmt.Println("warming up")
+		fmt.Println("still warming up")
+		fmt.Println("muxplug-lookalike but not a handshake")
+		return helperServe()
+	},
+	"garbled": func() int { fmt.Println("muxplug|one|tcp|127.0.0.1:1"); return sleep() },
+	"newer":   func() int { fmt.Println("muxplug|10|tcp|127.0.0.1:1"); return sleep() },
+	"exit": func() int {
+		fmt.Fprintln(os.Stderr, "boom: configuration missing")
+		return 3
+	},
+	"hang": func() int {
+		fmt.Println("starting...")
+		fmt.Fprintln(os.Stderr, "loading modules")
+		return sleep()
+	},
+	"stubborn": func() int {
+		signal.Ignore(syscall.SIGTERM)
+		helperServe()
+		return sleep()
+	},
+	"chatty": func() int {
+		os.Stderr.Write([]byte("plain line\ninvalid \xff\xfe utf8\n"))
+		os.Stderr.Write(bytes.Repeat([]byte("x"), 20000))
+		os.Stderr.Write([]byte("\nafter long\nno newline at end"))
+		os.Stderr.Close()
+		return helperServe()
+	},
+	"host":           helperHost,
+	"host-noconnect": helperHostNoConnect,
+	"echo":           helperEcho,
+	"bare": func() int {
+		fmt.Println("ready")
+		io.Copy(io.Discard, os.Stdin)
+		return 0
+	},
 }
 
 func sleep() int {
