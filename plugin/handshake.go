@@ -23,6 +23,7 @@ const (
 	envNetwork  = "PACKER_PLUGIN_NETWORK"
 	envSecret   = "PACKER_PLUGIN_AUTH_SECRET"
 	envUnixDir  = "PACKER_PLUGIN_UNIX_DIR"
+	envLifeline = "PACKER_PLUGIN_STDIN_LIFELINE"
 )
 
 // ProtocolVersion is the newest wire protocol version this package speaks.

@@ -57,6 +57,9 @@ func startProcess(cmd *exec.Cmd, env []string, cfg *ClientConfig) (*process, err
 	if err != nil {
 		return nil, err
 	}
+	if p.stdin != nil { // our pipe: its EOF means the host is gone
+		env = append(env, envLifeline+"=1")
+	}
 	cmd.Env = append(baseEnv(cmd), env...)
 	if cmd.Cancel != nil { // made by exec.CommandContext: stop gracefully first
 		cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }

@@ -53,10 +53,12 @@ type ServeConfig struct {
 	// Stdout receives the handshake line. Nil means os.Stdout.
 	Stdout io.Writer
 
-	// Stdin is watched for EOF until the host connects: the host holds the
-	// write end of a pipe and never writes, so EOF means the host is gone.
-	// Nil means os.Stdin. The watching goroutine reads (and discards) Stdin
-	// until EOF or an error, possibly after Serve has returned.
+	// Stdin is watched for EOF until the host connects, if the host says
+	// (PACKER_PLUGIN_STDIN_LIFELINE=1) that it holds the write end of a pipe
+	// it never writes: EOF then means the host is gone. Nil means os.Stdin.
+	// The watching goroutine reads (and discards) Stdin until EOF or an
+	// error, possibly after Serve has returned, so a plugin launched that
+	// way must not read its stdin itself.
 	Stdin io.Reader
 
 	// register, if set, adds services to stream 0 (tests use it).
@@ -102,6 +104,7 @@ type launchEnv struct {
 	network          string
 	secret           []byte
 	unixDir          string
+	lifeline         bool // stdin is the host's lifeline pipe
 }
 
 func readLaunchEnv(getenv func(string) string) (launchEnv, error) {
@@ -118,6 +121,7 @@ func readLaunchEnv(getenv func(string) string) (launchEnv, error) {
 	}
 	e.network = orDefault(getenv(envNetwork), "tcp")
 	e.unixDir = getenv(envUnixDir)
+	e.lifeline = getenv(envLifeline) == "1"
 	if e.network != "tcp" && e.network != "unix" {
 		return e, fmt.Errorf("%w: %s=%q", ErrBadEnvironment, envNetwork, e.network)
 	}
@@ -188,7 +192,10 @@ func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv) (net
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, sc.ConnectTimeout, ErrConnectTimeout)
 	defer cancel()
-	hostGone := watchStdin(sc.Stdin)
+	var hostGone <-chan struct{} // nil: never
+	if env.lifeline {
+		hostGone = watchStdin(sc.Stdin)
+	}
 	ctx, cancelGone := context.WithCancelCause(ctx)
 	defer cancelGone(nil)
 	go func() {

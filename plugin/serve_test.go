@@ -22,6 +22,7 @@ func goodEnv() map[string]string {
 		envVersions:    "1",
 		envNetwork:     "tcp",
 		envSecret:      strings.Repeat("ab", secretSize),
+		envLifeline:    "1",
 	}
 }
 
@@ -56,6 +57,8 @@ func TestServeErrors(t *testing.T) {
 			want: ErrNoPort, code: ExitListen},
 		{name: "host gone", edit: func(_ map[string]string, sc *ServeConfig) { sc.Stdin = strings.NewReader("") },
 			want: ErrHostGone, wantStdout: "muxplug|1|tcp|127.0.0.1:", code: ExitNoHost},
+		{name: "no lifeline", edit: func(e map[string]string, sc *ServeConfig) { delete(e, envLifeline); sc.Stdin = strings.NewReader("") },
+			want: ErrConnectTimeout, wantStdout: "muxplug|1|tcp|127.0.0.1:", code: ExitNoHost},
 		{name: "host never connects", edit: func(_ map[string]string, sc *ServeConfig) { sc.ConnectTimeout = 50 * time.Millisecond },
 			want: ErrConnectTimeout, wantStdout: "muxplug|1|tcp|127.0.0.1:", code: ExitNoHost},
 		{name: "unix without a directory", edit: func(e map[string]string, _ *ServeConfig) { e[envNetwork] = "unix" },
