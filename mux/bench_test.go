@@ -61,32 +61,51 @@ func pingPong(c net.Conn, msg, buf []byte) error {
 	return nil
 }
 
-var floor struct {
-	once sync.Once
-	ns   float64 // raw TCP loopback 64-byte round trip
+// floorSampler measures the floor, a raw TCP 64-byte round trip, while a
+// benchmark runs. Samples are taken with the timer stopped, interleaved
+// with the timed work, so that they see the same machine load as the work:
+// on a shared machine a floor measured once, earlier, skews the ratio.
+type floorSampler struct {
+	c     net.Conn
+	buf   []byte
+	total time.Duration
+	n     int
 }
 
-// floorNs measures the raw TCP 64-byte round trip once per process.
-func floorNs(b *testing.B) float64 {
-	floor.once.Do(func() {
-		c1, c2 := connPair(b, "tcp")
-		go echoPeer(c2, 64)
-		buf := make([]byte, 64)
-		const n = 20000
-		start := time.Now()
-		for range n {
-			if err := pingPong(c1, payload64, buf); err != nil {
-				b.Fatal(err)
-			}
+func newFloorSampler(b *testing.B) *floorSampler {
+	c1, c2 := connPair(b, "tcp")
+	go echoPeer(c2, 64)
+	return &floorSampler{c: c1, buf: make([]byte, 64)}
+}
+
+// sample times rounds round trips with the benchmark timer stopped.
+func (f *floorSampler) sample(b *testing.B, rounds int) {
+	b.StopTimer()
+	defer b.StartTimer()
+	start := time.Now()
+	for range rounds {
+		if err := pingPong(f.c, payload64, f.buf); err != nil {
+			b.Fatal(err)
 		}
-		floor.ns = float64(time.Since(start).Nanoseconds()) / n
-	})
-	return floor.ns
+	}
+	f.total += time.Since(start)
+	f.n += rounds
 }
 
-// reportFloorRatio reports time per op against the TCP floor.
-func reportFloorRatio(b *testing.B, elapsed time.Duration, floorNs float64) {
-	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(b.N)/floorNs, "x-floor")
+// sampleEvery samples the floor after every 256th iteration i.
+func (f *floorSampler) sampleEvery(b *testing.B, i int) {
+	if i%256 == 255 {
+		f.sample(b, 64)
+	}
+}
+
+// report reports the benchmark's time per op against the floor.
+func (f *floorSampler) report(b *testing.B) {
+	if f.n == 0 {
+		f.sample(b, 500)
+	}
+	floor := float64(f.total.Nanoseconds()) / float64(f.n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/floor, "x-floor")
 }
 
 func BenchmarkFloorTCPPingPong64(b *testing.B) {
@@ -161,7 +180,7 @@ func BenchmarkCallSmall(b *testing.B) {
 		{"gob", gobClient},
 	} {
 		b.Run(codec.name, func(b *testing.B) {
-			fl := floorNs(b)
+			fl := newFloorSampler(b)
 			host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
 			c := codec.client(b, host, plugin)
 			if err := callEcho(c); err != nil { // open the stream
@@ -169,13 +188,13 @@ func BenchmarkCallSmall(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
-			start := time.Now()
-			for range b.N {
+			for i := range b.N {
 				if err := callEcho(c); err != nil {
 					b.Fatal(err)
 				}
+				fl.sampleEvery(b, i)
 			}
-			reportFloorRatio(b, time.Since(start), fl)
+			fl.report(b)
 		})
 	}
 }
@@ -183,14 +202,13 @@ func BenchmarkCallSmall(b *testing.B) {
 // BenchmarkStreamOpenFirstCall serves a fresh object, dials it and makes
 // the first call: the cost of a callback object crossing the boundary.
 func BenchmarkStreamOpenFirstCall(b *testing.B) {
-	fl := floorNs(b)
+	fl := newFloorSampler(b)
 	host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
 	srv := echoServer(b)
 	var served sync.WaitGroup
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
-	for range b.N {
+	for i := range b.N {
 		id := plugin.NextID()
 		served.Add(1)
 		go func() { defer served.Done(); plugin.ServeRPC(context.Background(), id, srv) }()
@@ -202,19 +220,20 @@ func BenchmarkStreamOpenFirstCall(b *testing.B) {
 			b.Fatal(err)
 		}
 		c.Close()
+		fl.sampleEvery(b, i)
 	}
-	reportFloorRatio(b, time.Since(start), fl)
 	b.StopTimer()
 	served.Wait()
+	fl.report(b)
 }
 
 func BenchmarkCallParallel(b *testing.B) {
-	fl := floorNs(b)
+	fl := newFloorSampler(b)
 	host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
 	c := msgpackClient(b, host, plugin)
+	fl.sample(b, 500)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if err := callEcho(c); err != nil {
@@ -223,7 +242,8 @@ func BenchmarkCallParallel(b *testing.B) {
 			}
 		}
 	})
-	reportFloorRatio(b, time.Since(start), fl)
+	fl.sample(b, 500)
+	fl.report(b)
 }
 
 const (
@@ -250,58 +270,57 @@ func sink(c net.Conn, size int, done chan<- error) {
 	}
 }
 
-// transfer writes size bytes in chunks and waits for the sink.
-func transfer(c net.Conn, chunk []byte, size int, done <-chan error) error {
-	for n := 0; n < size; n += len(chunk) {
-		if _, err := c.Write(chunk); err != nil {
-			return err
+// bulkPair is a connection with a sink at its far end.
+type bulkPair struct {
+	c    net.Conn
+	done chan error
+}
+
+func newBulkPair(c1, c2 net.Conn) *bulkPair {
+	p := &bulkPair{c: c1, done: make(chan error, 1)}
+	go sink(c2, bulkSize, p.done)
+	return p
+}
+
+// transfer writes bulkSize bytes in chunks and waits for the sink; it
+// returns how long that took.
+func (p *bulkPair) transfer(b *testing.B, chunk []byte) time.Duration {
+	start := time.Now()
+	for n := 0; n < bulkSize; n += len(chunk) {
+		if _, err := p.c.Write(chunk); err != nil {
+			b.Fatal(err)
 		}
 	}
-	return <-done
+	if err := <-p.done; err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
 }
 
-var rawBulk struct {
-	once sync.Once
-	bps  float64 // raw TCP loopback bytes per second
-}
-
-// rawBulkBps measures raw TCP throughput once per process.
-func rawBulkBps(b *testing.B) float64 {
-	rawBulk.once.Do(func() {
-		c1, c2 := connPair(b, "tcp")
-		done := make(chan error, 1)
-		go sink(c2, bulkSize, done)
-		chunk := make([]byte, bulkChunk)
-		transfer(c1, chunk, bulkSize, done) // warm up
-		start := time.Now()
-		const rounds = 4
-		for range rounds {
-			if err := transfer(c1, chunk, bulkSize, done); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rawBulk.bps = rounds * bulkSize / time.Since(start).Seconds()
-	})
-	return rawBulk.bps
-}
-
-// benchBulk moves bulkSize bytes per op from c1 to c2.
-func benchBulk(b *testing.B, c1, c2 net.Conn, rawBps float64) {
-	done := make(chan error, 1)
-	go sink(c2, bulkSize, done)
+// benchBulk moves bulkSize bytes per op from c1 to c2. With paired set,
+// every op is followed, timer stopped, by the same transfer over raw TCP
+// loopback, and the throughput ratio is reported as x-raw-tcp.
+func benchBulk(b *testing.B, c1, c2 net.Conn, paired bool) {
+	p := newBulkPair(c1, c2)
+	var raw *bulkPair
+	if paired {
+		raw = newBulkPair(connPair(b, "tcp"))
+	}
 	chunk := make([]byte, bulkChunk)
 	b.SetBytes(bulkSize)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
+	var rawTime time.Duration
 	for range b.N {
-		if err := transfer(c1, chunk, bulkSize, done); err != nil {
-			b.Fatal(err)
+		p.transfer(b, chunk)
+		if paired {
+			b.StopTimer()
+			rawTime += raw.transfer(b, chunk)
+			b.StartTimer()
 		}
 	}
-	if rawBps > 0 {
-		bps := float64(b.N) * bulkSize / time.Since(start).Seconds()
-		b.ReportMetric(bps/rawBps, "x-raw-tcp")
+	if paired {
+		b.ReportMetric(rawTime.Seconds()/b.Elapsed().Seconds(), "x-raw-tcp")
 	}
 }
 
@@ -325,12 +344,11 @@ func bulkStream(b *testing.B, cfg *Config) (net.Conn, net.Conn) {
 func BenchmarkBulk64MiB(b *testing.B) {
 	b.Run("raw-tcp", func(b *testing.B) {
 		c1, c2 := connPair(b, "tcp")
-		benchBulk(b, c1, c2, 0)
+		benchBulk(b, c1, c2, false)
 	})
 	b.Run("stream", func(b *testing.B) {
-		raw := rawBulkBps(b)
 		c1, c2 := bulkStream(b, benchConfig())
-		benchBulk(b, c1, c2, raw)
+		benchBulk(b, c1, c2, true)
 	})
 }
 
@@ -339,11 +357,10 @@ func BenchmarkBulk64MiB(b *testing.B) {
 func BenchmarkBulkWindow(b *testing.B) {
 	for _, w := range []uint32{256 << 10, 1 << 20, 4 << 20, 16 << 20} {
 		b.Run(fmt.Sprintf("window=%dKiB", w>>10), func(b *testing.B) {
-			raw := rawBulkBps(b)
 			cfg := benchConfig()
 			cfg.StreamWindow = w
 			c1, c2 := bulkStream(b, cfg)
-			benchBulk(b, c1, c2, raw)
+			benchBulk(b, c1, c2, true)
 		})
 	}
 }
