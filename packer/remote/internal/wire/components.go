@@ -1,0 +1,93 @@
+package wire
+
+// MachineArgs is the argument of Ui.Machine.
+type MachineArgs struct {
+	Category string   `codec:"category"`
+	Args     []string `codec:"args"`
+}
+
+// TrackStartArgs is the argument of Ui.TrackStart, which begins a
+// progress report on the host's Ui.
+type TrackStartArgs struct {
+	Src     string `codec:"src"`
+	Current int64  `codec:"current"`
+	Total   int64  `codec:"total"`
+}
+
+// TrackReply is the reply of Ui.TrackStart: the id of the new report.
+type TrackReply struct {
+	ID  uint64 `codec:"id"`
+	Err *Error `codec:"err"`
+}
+
+// TrackArgs is the argument of Ui.TrackUpdate and Ui.TrackEnd: the report
+// and the number of bytes transferred so far through it (a running total,
+// not a delta, so that updates may be applied in any order).
+type TrackArgs struct {
+	ID uint64 `codec:"id"`
+	N  int64  `codec:"n"`
+}
+
+// PrepareReply is the reply of Builder.Prepare.
+type PrepareReply struct {
+	Warnings []string `codec:"warnings"`
+	Err      *Error   `codec:"err"`
+}
+
+// BuilderRunArgs is the argument of Builder.Run.
+type BuilderRunArgs struct {
+	Call Call   `codec:"call"`
+	Ui   Object `codec:"ui"`
+	Hook Object `codec:"hook"`
+}
+
+// HookRunArgs is the argument of Hook.Run. Data is the msgpack encoding of
+// the hook data.
+type HookRunArgs struct {
+	Call Call   `codec:"call"`
+	Name string `codec:"name"`
+	Ui   Object `codec:"ui"`
+	Comm Object `codec:"comm"`
+	Data []byte `codec:"data"`
+}
+
+// ProvisionArgs is the argument of Provisioner.Provision.
+type ProvisionArgs struct {
+	Call Call   `codec:"call"`
+	Ui   Object `codec:"ui"`
+	Comm Object `codec:"comm"`
+}
+
+// PostProcessArgs is the argument of PostProcessor.PostProcess.
+type PostProcessArgs struct {
+	Call     Call   `codec:"call"`
+	Ui       Object `codec:"ui"`
+	Artifact Object `codec:"artifact"`
+}
+
+// PostProcessReply is the reply of PostProcessor.PostProcess.
+type PostProcessReply struct {
+	Artifact Object `codec:"artifact"`
+	Keep     bool   `codec:"keep"`
+	Err      *Error `codec:"err"`
+}
+
+// CommandRunArgs is the argument of Command.Run.
+type CommandRunArgs struct {
+	Call Call     `codec:"call"`
+	Env  Object   `codec:"env"`
+	Args []string `codec:"args"`
+}
+
+// IntReply is the reply of Command.Run.
+type IntReply struct {
+	N   int    `codec:"n"`
+	Err *Error `codec:"err"`
+}
+
+// RLockReply is the reply of Cache.RLock.
+type RLockReply struct {
+	Path string `codec:"path"`
+	OK   bool   `codec:"ok"`
+	Err  *Error `codec:"err"`
+}

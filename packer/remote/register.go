@@ -1,0 +1,88 @@
+package remote
+
+import (
+	"fmt"
+	"net/rpc"
+
+	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer"
+)
+
+// Service names under which Register serves components. A host reaches a
+// plugin's component by calling "<name>.<Method>" on the main stream; the
+// New functions do that.
+const (
+	BuilderService       = "Builder"
+	CommandService       = "Command"
+	HookService          = "Hook"
+	PostProcessorService = "PostProcessor"
+	ProvisionerService   = "Provisioner"
+)
+
+// Register registers component's service on srv, to be served on a stream
+// of b (the plugin serves srv on the main stream, id 0). component must
+// implement at least one of packer.Builder, packer.Command, packer.Hook,
+// packer.PostProcessor and packer.Provisioner; it is registered under the
+// service name of each one it implements (BuilderService, ...). Any other
+// value is an error, as is a name srv already serves.
+//
+// The registered service lives as long as srv is served; the objects its
+// calls hand out (the artifacts a Builder or PostProcessor returns) live as
+// long as b's session. Register does not block and is safe for concurrent
+// use.
+func Register(srv *rpc.Server, b *mux.Broker, component interface{}, opts *Options) error {
+	st := site{b: b, opts: newOptions(opts)}
+	var kinds []*kind
+	if _, ok := component.(packer.Builder); ok {
+		kinds = append(kinds, builderKind)
+	}
+	if _, ok := component.(packer.Command); ok {
+		kinds = append(kinds, commandKind)
+	}
+	if _, ok := component.(packer.Hook); ok {
+		kinds = append(kinds, hookKind)
+	}
+	if _, ok := component.(packer.PostProcessor); ok {
+		kinds = append(kinds, postProcessorKind)
+	}
+	if _, ok := component.(packer.Provisioner); ok {
+		kinds = append(kinds, provisionerKind)
+	}
+	if len(kinds) == 0 {
+		return fmt.Errorf("remote: register: %T is not a Builder, Command, Hook, PostProcessor or Provisioner", component)
+	}
+	for _, k := range kinds {
+		if err := srv.RegisterName(k.svc, k.rcvr(st, component)); err != nil {
+			return fmt.Errorf("remote: register %T as %s: %w", component, k.svc, err)
+		}
+	}
+	return nil
+}
+
+// NewBuilder returns a packer.Builder whose methods call the Builder that
+// the peer serves on c (see Register), over b. c and b stay the caller's:
+// closing them is the caller's business, and calls fail once they are
+// closed. The Builder is safe for concurrent use.
+func NewBuilder(c *rpc.Client, b *mux.Broker, opts *Options) packer.Builder {
+	return newBuilderClient(newMainPeer(c, b, BuilderService, opts))
+}
+
+// NewCommand is NewBuilder for a packer.Command.
+func NewCommand(c *rpc.Client, b *mux.Broker, opts *Options) packer.Command {
+	return newCommandClient(newMainPeer(c, b, CommandService, opts))
+}
+
+// NewHook is NewBuilder for a packer.Hook.
+func NewHook(c *rpc.Client, b *mux.Broker, opts *Options) packer.Hook {
+	return newHookClient(newMainPeer(c, b, HookService, opts))
+}
+
+// NewPostProcessor is NewBuilder for a packer.PostProcessor.
+func NewPostProcessor(c *rpc.Client, b *mux.Broker, opts *Options) packer.PostProcessor {
+	return newPostProcessorClient(newMainPeer(c, b, PostProcessorService, opts))
+}
+
+// NewProvisioner is NewBuilder for a packer.Provisioner.
+func NewProvisioner(c *rpc.Client, b *mux.Broker, opts *Options) packer.Provisioner {
+	return newProvisionerClient(newMainPeer(c, b, ProvisionerService, opts))
+}
