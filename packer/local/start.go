@@ -17,27 +17,52 @@ import (
 // rules) and exits; it lives no longer than the command plus WaitDelay.
 // Ending ctx kills the command's process group. Start writes nothing to rc
 // if it fails.
+//
+// rc.Stdin, unless it is nil or an *os.File, is read by a goroutine of its
+// own until it reports EOF or an error; the end of the command is reported
+// without waiting for that goroutine, which stops at its next write once
+// the command has ended. A Read of rc.Stdin that never returns keeps only
+// that goroutine alive: close the reader to release it. A Read error while
+// the command exits 0 is reported with SetError.
 func (c *Communicator) Start(ctx context.Context, rc *packer.RemoteCmd) error {
 	if rc == nil {
 		return errors.New("local: start: nil command")
 	}
+	feed, err := newStdinFeed(rc.Stdin)
+	if err != nil {
+		return fmt.Errorf("local: start %q: %w", rc.Command, err)
+	}
 	cmd := exec.CommandContext(ctx, c.shell(), "-c", rc.Command)
 	cmd.Dir = c.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = rc.Stdin, rc.Stdout, rc.Stderr
+	if feed != nil {
+		cmd.Stdin = feed.pr
+	}
 	cmd.WaitDelay = c.waitDelay()
 	killed := new(atomic.Bool)
 	setProcessGroup(cmd, killed)
 	if err := cmd.Start(); err != nil {
+		if feed != nil {
+			feed.abort()
+		}
 		return fmt.Errorf("local: start %q: %w", rc.Command, err)
 	}
+	if feed != nil {
+		feed.start(rc.Stdin)
+	}
 	c.logger().Debug("local: command started", "command", rc.Command, "pid", cmd.Process.Pid, "dir", c.Dir)
-	go c.wait(ctx, cmd, rc, killed)
+	go c.wait(ctx, cmd, rc, feed, killed)
 	return nil
 }
 
 // wait is the one goroutine that waits for cmd; it reports the end on rc.
-func (c *Communicator) wait(ctx context.Context, cmd *exec.Cmd, rc *packer.RemoteCmd, killed *atomic.Bool) {
+func (c *Communicator) wait(ctx context.Context, cmd *exec.Cmd, rc *packer.RemoteCmd, feed *stdinFeed, killed *atomic.Bool) {
 	err := cmd.Wait()
+	if feed != nil {
+		if ferr := feed.stop(); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
 	ps := cmd.ProcessState
 	var exitErr *exec.ExitError
 	switch {

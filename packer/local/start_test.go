@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
@@ -193,5 +194,39 @@ func TestStartBackgroundHoldsOutput(t *testing.T) {
 	}
 	if got := r.stdout.String(); got != "started\n" {
 		t.Errorf("stdout %q, want %q", got, "started\n")
+	}
+}
+
+func TestStartStdinNeverEnds(t *testing.T) {
+	// A reader whose Read blocks until the test ends it: the command's end
+	// is reported anyway.
+	pr, pw := io.Pipe()
+	defer pw.Close() // releases the copying goroutine, for goleak
+	c := &Communicator{Dir: t.TempDir(), WaitDelay: time.Hour}
+	rc := &packer.RemoteCmd{Command: "read line; echo got $line", Stdin: pr, Stdout: new(bytes.Buffer)}
+	ctx := testCtx(t)
+	if err := c.Start(ctx, rc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(pw, "one\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Wait(ctx); err != nil {
+		t.Fatalf("Wait with a stdin that never ends: %v", err)
+	}
+	if got, want := rc.Stdout.(*bytes.Buffer).String(), "got one\n"; got != want || rc.ExitStatus() != 0 {
+		t.Errorf("stdout %q, status %d; want %q, 0", got, rc.ExitStatus(), want)
+	}
+}
+
+func TestStartStdinFails(t *testing.T) {
+	c := newComm(t)
+	rc := &packer.RemoteCmd{Command: "cat >/dev/null", Stdin: &failReader{left: 10}}
+	ctx := testCtx(t)
+	if err := c.Start(ctx, rc); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Wait(ctx); !errors.Is(err, errSource) {
+		t.Fatalf("Wait with a failing stdin = %v, want %v", err, errSource)
 	}
 }
