@@ -40,12 +40,12 @@ type Client struct {
 	addr     string
 	startErr error
 
-	mu      sync.Mutex // guards proc, broker, rpc, unixDir, kind
+	mu      sync.Mutex // guards proc, broker, rpc, unixDir, kinds
 	proc    *process
 	broker  *mux.Broker
 	rpc     *rpc.Client
 	unixDir string
-	kind    string // cached Control.Info kind
+	kinds   []string // what Control.Info said the plugin serves
 
 	// beforeConnect, if set, runs between the handshake and the dial
 	// (tests use it to stand between them).
@@ -265,7 +265,7 @@ func (c *Client) hello(ctx context.Context) error {
 		return err
 	}
 	c.mu.Lock()
-	c.kind = info.Kind
+	c.kinds = info.Kinds
 	c.mu.Unlock()
 	return nil
 }

@@ -26,18 +26,18 @@ const (
 
 // controlService is the plugin side of the control service.
 type controlService struct {
-	kind     string
+	kinds    []string
 	exitOnce sync.Once
 	exit     chan struct{} // closed by the first Exit call
 }
 
-func newControlService(kind string) *controlService {
-	return &controlService{kind: kind, exit: make(chan struct{})}
+func newControlService(kinds []string) *controlService {
+	return &controlService{kinds: kinds, exit: make(chan struct{})}
 }
 
 // Info reports what the plugin serves.
 func (s *controlService) Info(_ wire.Empty, reply *wire.Info) error {
-	*reply = wire.Info{Kind: s.kind, Pid: os.Getpid(), Versions: supportedVersions}
+	*reply = wire.Info{Kinds: s.kinds, Pid: os.Getpid(), Versions: supportedVersions}
 	return nil
 }
 

@@ -155,7 +155,7 @@ func parsePort(getenv func(string) string, key string) (uint, error) {
 // ErrNoPort, ErrHostGone, ErrConnectTimeout or the failure. It never exits
 // the process and does not touch signal handling; the Serve* functions do.
 func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
-	kind, err := componentKind(component)
+	kinds, err := componentKinds(component)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
 	if err != nil {
 		return err
 	}
-	return serveConn(ctx, &sc, conn, kind, component)
+	return serveConn(ctx, &sc, conn, kinds, component)
 }
 
 // announceAndAccept listens, prints the handshake line and waits for the
@@ -242,14 +242,14 @@ func watchStdin(r io.Reader) <-chan struct{} {
 
 // serveConn serves the control service and the component on stream 0 of
 // conn until the connection ends, Exit is called, or ctx ends.
-func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kind string, component interface{}) error {
+func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kinds []string, component interface{}) error {
 	b, err := mux.Server(conn, sc.Mux)
 	if err != nil {
 		conn.Close()
 		return fmt.Errorf("plugin: open session: %w", err)
 	}
 	defer b.Close()
-	srv, ctl, err := newServer(b, sc, kind, component)
+	srv, ctl, err := newServer(b, sc, kinds, component)
 	if err != nil {
 		return err
 	}
@@ -282,14 +282,14 @@ func lingerForClose(b *mux.Broker) {
 	}
 }
 
-func newServer(b *mux.Broker, sc *ServeConfig, kind string, component interface{}) (*rpc.Server, *controlService, error) {
+func newServer(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*rpc.Server, *controlService, error) {
 	srv := rpc.NewServer()
-	ctl := newControlService(kind)
+	ctl := newControlService(kinds)
 	if err := srv.RegisterName(controlName, ctl); err != nil {
 		return nil, nil, fmt.Errorf("plugin: register control service: %w", err)
 	}
 	if err := registerComponent(srv, b, component, sc.Logger); err != nil {
-		return nil, nil, fmt.Errorf("plugin: register %s: %w", kind, err)
+		return nil, nil, fmt.Errorf("plugin: register %T: %w", component, err)
 	}
 	if sc.register != nil {
 		if err := sc.register(srv, b); err != nil {

@@ -8,7 +8,7 @@ type Empty struct{}
 
 // Info is the reply of Control.Info.
 type Info struct {
-	Kind     string // component kind: "builder", "command", "hook", "post-processor", "provisioner"
-	Pid      int    // the plugin's process id
-	Versions []int  // protocol versions the plugin speaks
+	Kinds    []string // component kinds served: "builder", "command", "hook", "post-processor", "provisioner"
+	Pid      int      // the plugin's process id
+	Versions []int    // protocol versions the plugin speaks
 }
