@@ -92,9 +92,11 @@ func escapeKey(key string) string {
 func (c *Cache) Lock(key string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// A released key's state is dropped, so look it up after every wait.
 	l := c.lockLocked(key)
 	for l.exclusive || l.shared > 0 {
 		c.cond.Wait()
+		l = c.lockLocked(key)
 	}
 	l.exclusive = true
 	c.calls = append(c.calls, Call{Method: "Lock", Name: key})
@@ -124,6 +126,7 @@ func (c *Cache) RLock(key string) (string, bool) {
 	l := c.lockLocked(key)
 	for l.exclusive {
 		c.cond.Wait()
+		l = c.lockLocked(key)
 	}
 	l.shared++
 	c.calls = append(c.calls, Call{Method: "RLock", Name: key})
