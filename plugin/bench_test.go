@@ -31,6 +31,21 @@ func BenchmarkStart(b *testing.B) {
 			b.StartTimer()
 		}
 	})
+	b.Run("plugin-first-component-call", func(b *testing.B) {
+		for range b.N {
+			c := NewClient(&ClientConfig{Cmd: helperCmd("builder"), Logger: discardLogger()})
+			builder, err := c.Builder()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if warns, err := builder.Prepare("x"); err != nil || len(warns) != 1 {
+				b.Fatalf("Prepare = %q, %v", warns, err)
+			}
+			b.StopTimer()
+			c.Kill()
+			b.StartTimer()
+		}
+	})
 	b.Run("plugin-first-call", func(b *testing.B) {
 		for range b.N {
 			c := NewClient(&ClientConfig{Cmd: helperCmd("serve"), Logger: discardLogger()})
@@ -84,6 +99,25 @@ func BenchmarkCall(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkComponentCall is a small component call (Builder.Prepare with a
+// 64-byte argument, returning one warning) through a real plugin process.
+func BenchmarkComponentCall(b *testing.B) {
+	c := NewClient(&ClientConfig{Cmd: helperCmd("builder"), Logger: discardLogger()})
+	b.Cleanup(c.Kill)
+	builder, err := c.Builder()
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := strings.Repeat("x", 64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if warns, err := builder.Prepare(payload); err != nil || len(warns) != 1 || warns[0] != "got 1 raws" {
+			b.Fatalf("Prepare = %q, %v", warns, err)
+		}
+	}
 }
 
 // dialEchoHelper starts the "echo" helper and connects to it.

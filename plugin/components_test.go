@@ -37,6 +37,25 @@ func init() {
 		ServeBuilder(plugin)
 		return 0
 	}
+	helpers["crashbuilder"] = func() int {
+		ServeBuilder(&packertest.Builder{RunFunc: func(_ context.Context, ui packer.Ui, _ packer.Hook) (packer.Artifact, error) {
+			ui.Say("building")
+			fmt.Fprintln(os.Stderr, "fatal: disk on fire")
+			if os.Getenv("CRASH_HOW") == "panic" {
+				go func() { panic("goroutine kaboom") }()
+				time.Sleep(time.Hour)
+			}
+			os.Exit(9)
+			return nil, nil
+		}})
+		return 0
+	}
+	helpers["panicbuilder"] = func() int {
+		ServeBuilder(&packertest.Builder{RunFunc: func(context.Context, packer.Ui, packer.Hook) (packer.Artifact, error) {
+			panic("method kaboom")
+		}})
+		return 0
+	}
 	helpers["provisioner"] = func() int { ServeProvisioner(&packertest.Provisioner{ProvisionFunc: provisionFiles}); return 0 }
 	helpers["postprocessor"] = func() int { ServePostProcessor(&packertest.PostProcessor{Keep: true}); return 0 }
 	helpers["hook"] = func() int {
@@ -293,5 +312,68 @@ func TestCommandRoundTrip(t *testing.T) {
 	}
 	if calls := inner.PrepareCalls(); len(calls) != 1 {
 		t.Errorf("inner builder prepared %d times", len(calls))
+	}
+}
+
+// TestComponentCrash kills the plugin in the middle of Builder.Run: the call
+// must fail within a second with the exit status and the last output.
+func TestComponentCrash(t *testing.T) {
+	tests := []struct {
+		how  string
+		code int
+		tail string
+	}{
+		{"exit", 9, "fatal: disk on fire"},
+		{"panic", 2, "panic: goroutine kaboom"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.how, func(t *testing.T) {
+			t.Parallel()
+			c := newTestClient(t, "crashbuilder", func(c *ClientConfig) {
+				c.Cmd.Env = append(c.Cmd.Env, "CRASH_HOW="+tt.how)
+			})
+			b, err := c.Builder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ui := &packertest.Ui{}
+			start := time.Now()
+			_, err = b.Run(testContext(t), ui, nil)
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("Run failed after %v, want < 1s", d)
+			}
+			var ee *ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("Run error %v: want an *ExitError", err)
+			}
+			if ee.Code != tt.code || !strings.Contains(strings.Join(ee.Tail, "\n"), tt.tail) {
+				t.Errorf("ExitError code %d tail %q; want %d and %q", ee.Code, ee.Tail, tt.code, tt.tail)
+			}
+			if !c.Exited() {
+				t.Error("Exited is false after the crash")
+			}
+			if _, err := c.Builder(); !errors.As(err, &ee) {
+				t.Errorf("Builder after the crash = %v, want an *ExitError", err)
+			}
+		})
+	}
+}
+
+// TestComponentPanic: a panic inside a plugin method is an error carrying
+// the panic text, and the plugin keeps serving.
+func TestComponentPanic(t *testing.T) {
+	c := newTestClient(t, "panicbuilder", nil)
+	b, err := c.Builder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		_, err = b.Run(testContext(t), &packertest.Ui{}, nil)
+		if err == nil || !strings.Contains(err.Error(), "method kaboom") {
+			t.Errorf("Run = %v, want an error carrying the panic", err)
+		}
+	}
+	if c.Exited() {
+		t.Error("a recovered panic killed the plugin")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
 
@@ -28,4 +29,22 @@ func ExampleServe() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(5)
 	}
+}
+
+// A host runs a builder plugin and kills it when done.
+func ExampleNewClient() {
+	client := plugin.NewClient(&plugin.ClientConfig{
+		Cmd:     exec.Command("packer-builder-example"),
+		Managed: true,
+		Stderr:  os.Stderr,
+	})
+	defer plugin.CleanupClients()
+
+	builder, err := client.Builder() // starts the plugin
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	warnings, err := builder.Prepare(map[string]interface{}{"region": "eu-west-1"})
+	fmt.Println(warnings, err)
 }
