@@ -1,8 +1,10 @@
 package plugin
 
 import (
+	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"syscall"
@@ -195,5 +197,55 @@ func TestUnixNetwork(t *testing.T) {
 	c.Kill()
 	if _, err := os.Stat(c.unixDir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("socket directory left behind: %v", err)
+	}
+}
+
+// TestSignals: a plugin ignores SIGINT (the host decides) and stops
+// gracefully on SIGTERM.
+func TestSignals(t *testing.T) {
+	c := newTestClient(t, "builder", nil)
+	b, err := c.Builder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := c.proc.cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGINT)
+	time.Sleep(100 * time.Millisecond)
+	if _, err := b.Prepare(); err != nil || c.Exited() {
+		t.Fatalf("after SIGINT: Prepare = %v, Exited = %v", err, c.Exited())
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	select {
+	case <-c.proc.exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("plugin still running 5s after SIGTERM")
+	}
+	if code := c.proc.state.ExitCode(); code != ExitOK {
+		t.Errorf("exit code after SIGTERM = %d, want %d", code, ExitOK)
+	}
+}
+
+// TestCommandContext: cancelling the context of a Cmd made by
+// exec.CommandContext stops the plugin gracefully (SIGTERM), not with
+// SIGKILL.
+func TestCommandContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := newTestClient(t, "builder", func(cfg *ClientConfig) {
+		cmd := exec.CommandContext(ctx, cfg.Cmd.Path, cfg.Cmd.Args[1:]...)
+		cmd.Env = cfg.Cmd.Env
+		cfg.Cmd = cmd
+	})
+	if _, err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case <-c.proc.exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("plugin still running 5s after its context ended")
+	}
+	if code := c.proc.state.ExitCode(); code != ExitOK {
+		t.Errorf("plugin ended with %v, want a graceful exit", c.proc.state)
 	}
 }
