@@ -210,7 +210,7 @@ func (c *Client) earlyExit(ctx context.Context, p *process) error {
 		}
 	default:
 	}
-	return p.exitError(fmt.Errorf("exited before its handshake line (%s)", p.seen(false)))
+	return p.exitError(fmt.Errorf("no handshake line (%s)", p.seen(false)))
 }
 
 func (c *Client) noHandshake(ctx context.Context, p *process) error {

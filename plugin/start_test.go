@@ -36,7 +36,7 @@ func TestStartFailures(t *testing.T) {
 		{
 			name: "exits before handshake", mode: "exit",
 			check:    wantExitCode(3),
-			contains: []string{"boom: configuration missing", "exited with code 3"},
+			contains: []string{"boom: configuration missing", "exited with code 3: no handshake line"},
 		},
 		{
 			name: "hangs", mode: "hang",
