@@ -29,12 +29,18 @@ type objKey struct {
 // may receive a reference to any object served on it.
 var registry = struct {
 	mu sync.Mutex // guards m
-	m  map[objKey]interface{}
-}{m: make(map[objKey]interface{})}
+	m  map[objKey]servedObject
+}{m: make(map[objKey]servedObject)}
 
-func registryAdd(b *mux.Broker, id uint32, obj interface{}) {
+// servedObject is a registry entry: the value served and its receiver.
+type servedObject struct {
+	obj  interface{}
+	rcvr interface{}
+}
+
+func registryAdd(b *mux.Broker, id uint32, obj, rcvr interface{}) {
 	registry.mu.Lock()
-	registry.m[objKey{b, id}] = obj
+	registry.m[objKey{b, id}] = servedObject{obj, rcvr}
 	registry.mu.Unlock()
 }
 
@@ -47,8 +53,8 @@ func registryRemove(b *mux.Broker, id uint32) {
 func registryLookup(b *mux.Broker, id uint32) (interface{}, bool) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
-	obj, ok := registry.m[objKey{b, id}]
-	return obj, ok
+	e, ok := registry.m[objKey{b, id}]
+	return e.obj, ok
 }
 
 // remoteRef is implemented by every proxy of an object the peer serves
@@ -81,11 +87,19 @@ type served struct {
 	stopped bool
 }
 
-// run is the served object's goroutine; ctx ends its Accept.
+// run is the served object's goroutine. ctx is the object's lifetime: it
+// ends with stop (or never, for the session's objects). The object stays
+// registered, so that references handed back resolve, until its lifetime
+// or the session is over, even if the peer closed its stream earlier.
 func (s *served) run(ctx context.Context) {
 	defer close(s.exited)
 	defer registryRemove(s.b, s.id)
-	defer s.cancel()
+	defer func() {
+		select {
+		case <-ctx.Done():
+		case <-s.b.Done():
+		}
+	}()
 	if sd, ok := s.rcvr.(shutdowner); ok {
 		defer sd.shutdown()
 	}
@@ -264,7 +278,7 @@ func startServed(b *mux.Broker, svc string, obj, rcvr interface{}) (*served, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sv := &served{b: b, id: b.NextID(), rcvr: rcvr, srv: srv, cancel: cancel, exited: make(chan struct{})}
-	registryAdd(b, sv.id, obj)
+	registryAdd(b, sv.id, obj, rcvr)
 	go sv.run(ctx)
 	return sv, nil
 }
