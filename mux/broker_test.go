@@ -102,15 +102,18 @@ func TestDialBeforeAccept(t *testing.T) {
 func TestAcceptTimeout(t *testing.T) {
 	tests := []struct {
 		name    string
+		broker  time.Duration // Config.BrokerTimeout
 		ctxWait time.Duration // 0: no deadline on ctx
 		want    error
 	}{
-		{"broker timeout", 0, ErrAcceptTimeout},
-		{"ctx deadline first", 20 * time.Millisecond, context.DeadlineExceeded},
+		{"broker timeout", shortTimeout, 0, ErrAcceptTimeout},
+		{"ctx deadline first", time.Minute, shortTimeout, context.DeadlineExceeded},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, plugin := pair(t, "pipe")
+			cfg := testConfig()
+			cfg.BrokerTimeout = tt.broker
+			_, plugin := pairWith(t, "pipe", cfg, cfg)
 			ctx := context.Background()
 			if tt.ctxWait > 0 {
 				var cancel context.CancelFunc
@@ -141,7 +144,7 @@ func TestAcceptTimeout(t *testing.T) {
 // the dialer's first Read, naming the id and the reason.
 func TestDialNeverAccepted(t *testing.T) {
 	forEachNetwork(t, func(t *testing.T, network string) {
-		host, _ := pair(t, network)
+		host, _ := pairWith(t, network, shortConfig(), shortConfig())
 		c := dialAndWrite(t, host, 77, "anyone?")
 		start := time.Now()
 		n, err := c.Read(make([]byte, 8))
@@ -351,4 +354,25 @@ func TestNumStreams(t *testing.T) {
 	hc.Close()
 	pc.Close()
 	waitFor(t, "closed stream to leave the count", func() bool { return host.NumStreams() == 0 && plugin.NumStreams() == 0 })
+}
+
+// TestHeaderTimeout checks that a stream whose header never comes is
+// rejected after BrokerTimeout rather than held forever.
+func TestHeaderTimeout(t *testing.T) {
+	host, plugin := pairWith(t, "pipe", shortConfig(), shortConfig())
+	ys, err := host.sess.OpenStream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ys.Close()
+	status := make([]byte, 1)
+	if _, err := io.ReadFull(ys, status); err != nil {
+		t.Fatalf("reading status: %v", err)
+	}
+	if status[0] != statusAcceptTimeout {
+		t.Errorf("status = %d, want %d (accept timeout)", status[0], statusAcceptTimeout)
+	}
+	if n := numParked(plugin); n != 0 {
+		t.Errorf("%d streams parked", n)
+	}
 }

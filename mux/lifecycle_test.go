@@ -45,7 +45,6 @@ func TestDialNoRoundTrip(t *testing.T) {
 func TestCloseWhilePending(t *testing.T) {
 	cfg := testConfig()
 	cfg.AcceptBacklog = 1 // the second Dial waits for the first one's ACK
-	cfg.BrokerTimeout = time.Minute
 	b, err := Client(discardPeer(t), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -133,9 +132,7 @@ func TestPeerLoss(t *testing.T) {
 // from the host while the host also has a reader and an Accept pending.
 func testPeerLoss(t *testing.T, network string, kill func(*Broker, net.Conn)) {
 	c1, c2 := connPair(t, network)
-	cfg := testConfig()
-	cfg.BrokerTimeout = time.Minute
-	host, plugin := brokersOver(t, c1, c2, cfg, cfg)
+	host, plugin := brokersOver(t, c1, c2, testConfig(), testConfig())
 
 	writer := dialAndWrite(t, host, 1, "start")
 	acceptConn(t, plugin, 1) // accepted but never read: the window fills

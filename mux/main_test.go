@@ -31,9 +31,20 @@ func forEachNetwork(t *testing.T, f func(t *testing.T, network string)) {
 // discardLogger swallows log lines; tests that check logging use their own.
 var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// testConfig is the Config of test brokers: short broker timeout, quiet.
+// testConfig is the Config of test brokers: quiet, and with a broker
+// timeout long enough never to fire in a test that does not wait for it.
 func testConfig() *Config {
-	return &Config{BrokerTimeout: 200 * time.Millisecond, Logger: discardLogger}
+	return &Config{BrokerTimeout: 10 * time.Second, Logger: discardLogger}
+}
+
+// shortTimeout is the BrokerTimeout of tests that wait for it to fire.
+const shortTimeout = 100 * time.Millisecond
+
+// shortConfig is testConfig with a BrokerTimeout of shortTimeout.
+func shortConfig() *Config {
+	cfg := testConfig()
+	cfg.BrokerTimeout = shortTimeout
+	return cfg
 }
 
 // connPair returns the two ends of a connection over network; both are

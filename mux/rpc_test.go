@@ -110,7 +110,7 @@ func TestRPCCallback(t *testing.T) {
 }
 
 func TestDialRPCRejected(t *testing.T) {
-	host, _ := pair(t, "tcp")
+	host, _ := pairWith(t, "tcp", shortConfig(), shortConfig())
 	var sum int
 	err := dialCalc(t, host, 31).Call("Calc.Add", Args{A: 1, B: 1}, &sum)
 	wantErrIs(t, "call to an id nobody serves", err, ErrRejected, ErrAcceptTimeout)
@@ -120,7 +120,7 @@ func TestDialRPCRejected(t *testing.T) {
 }
 
 func TestServeRPCAcceptTimeout(t *testing.T) {
-	_, plugin := pair(t, "pipe")
+	_, plugin := pairWith(t, "pipe", shortConfig(), shortConfig())
 	err := plugin.ServeRPC(context.Background(), 4, rpc.NewServer())
 	wantErrIs(t, "ServeRPC nobody dials", err, ErrAcceptTimeout)
 }
