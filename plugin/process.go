@@ -34,7 +34,7 @@ type process struct {
 	handshake        chan handshakeResult // receives exactly one result
 	exited, drained  chan struct{}        // closed after Wait returns / after the output is drained
 	state            *os.ProcessState     // written before exited is closed
-	mu               sync.Mutex           // guards strays, strayN, strayBytes
+	mu               sync.Mutex           // guards strays, strayN, strayLen
 	strays           []string             // last keptStrays stray lines
 	strayN, strayLen int
 }
