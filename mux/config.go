@@ -67,6 +67,9 @@ type Config struct {
 	// DefaultConnectionWriteTimeout (5 minutes), long enough for any
 	// healthy local transfer while still catching a wedged peer. A negative
 	// value selects yamux's own 10s default, the shortest sensible value.
+	// Because a keepalive waits this long for its answer, a peer that
+	// stops answering without closing the connection is detected after
+	// KeepAliveInterval plus ConnectionWriteTimeout.
 	ConnectionWriteTimeout time.Duration
 
 	// AcceptBacklog is how many opened streams may wait for the broker's

@@ -27,7 +27,9 @@ func (b *Broker) ServeRPC(ctx context.Context, id uint32, srv *rpc.Server) error
 // speaking the msgpack codec over the stream. Like Dial it does not wait
 // for the peer: the stream header leaves with the first call, and a call to
 // an id the peer does not accept fails with an error wrapping ErrRejected.
-// Closing the client closes the stream.
+// The peer's Accept (ServeRPC) completes only when that first call
+// arrives, so the first call must come within the peer's BrokerTimeout of
+// its Accept. Closing the client closes the stream.
 func (b *Broker) DialRPC(ctx context.Context, id uint32) (*rpc.Client, error) {
 	conn, err := b.Dial(ctx, id)
 	if err != nil {
