@@ -92,7 +92,7 @@ func TestArtifactMethods(t *testing.T) {
 			t.Fatalf("Run: %v", err)
 		}
 		for _, c := range []struct {
-			method   string
+			method    string
 			got, want interface{}
 		}{
 			{"BuilderId", a.BuilderId(), "builder-x"},

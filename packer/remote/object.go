@@ -263,10 +263,25 @@ func yoursRef(b *mux.Broker, obj interface{}) (wire.Object, bool) {
 }
 
 func memoKeyOf(svc string, obj interface{}) (memoKey, bool) {
-	if !reflect.TypeOf(obj).Comparable() {
+	if !canCompare(obj) {
 		return memoKey{}, false
 	}
 	return memoKey{svc, obj}, true
+}
+
+// canCompare reports whether v can be compared with == (and so be a map
+// key) without a panic: its type is comparable, and so is every value its
+// interface fields hold.
+func canCompare(v interface{}) (ok bool) {
+	if v == nil || !reflect.TypeOf(v).Comparable() {
+		return v == nil
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return v == v //nolint:staticcheck // the comparison itself is the test
 }
 
 // startServed registers obj and starts serving rcvr under svc on a fresh

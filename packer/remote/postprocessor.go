@@ -44,6 +44,9 @@ func (c *postProcessorClient) PostProcess(ctx context.Context, ui packer.Ui, art
 	}
 	var reply wire.PostProcessReply
 	err = c.callCtx(ctx, "PostProcess", &args.Call, args, &reply)
+	if reply.Input {
+		return artifact, reply.Keep, err
+	}
 	result, ierr := importReturned(c.peer, reply.Artifact)
 	if err == nil {
 		err = ierr
@@ -86,6 +89,10 @@ func (s *postProcessorServer) PostProcess(args *wire.PostProcessArgs, reply *wir
 	}
 	result, keep, err := s.p.PostProcess(ctx, ui, art)
 	reply.Keep, reply.Err = keep, encodeError(err)
+	if result != nil && sameObject(result, art) {
+		reply.Input = true
+		return nil
+	}
 	reply.Artifact, err = exportSession(s.st.b, s.st.opts, artifactKind, result)
 	if reply.Err == nil {
 		reply.Err = encodeError(err)
@@ -96,4 +103,10 @@ func (s *postProcessorServer) PostProcess(args *wire.PostProcessArgs, reply *wir
 func (s *postProcessorServer) Cancel(args *wire.CancelArgs, _ *wire.Empty) error {
 	s.calls.cancel(args.ID)
 	return nil
+}
+
+// sameObject reports whether a and b are the same value, without
+// panicking on values that cannot be compared.
+func sameObject(a, b interface{}) bool {
+	return canCompare(a) && canCompare(b) && a == b
 }

@@ -65,9 +65,12 @@ type PostProcessArgs struct {
 	Artifact Object `codec:"artifact"`
 }
 
-// PostProcessReply is the reply of PostProcessor.PostProcess.
+// PostProcessReply is the reply of PostProcessor.PostProcess. Input says
+// that the result is the very artifact the caller passed (Artifact is then
+// unset), whoever serves it.
 type PostProcessReply struct {
 	Artifact Object `codec:"artifact"`
+	Input    bool   `codec:"input,omitempty"`
 	Keep     bool   `codec:"keep"`
 	Err      *Error `codec:"err"`
 }
