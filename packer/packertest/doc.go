@@ -10,9 +10,15 @@
 //
 // Every fake is safe for concurrent use. Their exported fields configure
 // them: set the fields before the first call and do not change them
-// afterwards. The zero value of every fake works, with the defaults each
-// type documents; NewCache and NewCommunicator give a Cache and a
-// Communicator backed by a temporary directory of a test.
+// afterwards. Use them by pointer: each holds a mutex and must not be
+// copied after first use. The zero value of every fake works, with the
+// defaults each type documents; NewCache and NewCommunicator give a Cache
+// and a Communicator backed by a temporary directory of a test.
+//
+// Communicator does its work with package
+// github.com/muxplug/muxplug/packer/local, so commands really run (with
+// /bin/sh) and files really move, unless a StartFunc such as Reply scripts
+// the commands.
 //
 // The fakes start no goroutines, so they can be used in tests that check
 // for leaked goroutines.
