@@ -115,11 +115,16 @@ func (s *stream) readFirst(p []byte) (int, error) {
 }
 
 // Write writes p. The first Write carries the pending prefix; a
-// zero-length first Write sends the prefix alone.
+// zero-length first Write sends the prefix alone. Like a yamux Write, each
+// Write is atomic with respect to other Writes.
 func (s *stream) Write(p []byte) (int, error) {
 	if s.pending.Load() {
 		return s.writeFirst(p)
 	}
+	return s.write(p)
+}
+
+func (s *stream) write(p []byte) (int, error) {
 	if s.rejected.Load() {
 		return 0, s.rerr
 	}
@@ -127,19 +132,24 @@ func (s *stream) Write(p []byte) (int, error) {
 	return n, s.ioErr(err)
 }
 
-// writeFirst sends the prefix in the same yamux Write as the start of p.
+// writeFirst writes p with the prefix unless another Write sent it first.
 func (s *stream) writeFirst(p []byte) (int, error) {
 	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if !s.pending.Load() {
-		s.wmu.Unlock()
-		return s.Write(p)
+		return s.write(p)
 	}
+	return s.writePrefixed(p)
+}
+
+// writePrefixed sends the prefix in the same yamux Write as the start of
+// p, then the rest of p. It is called with wmu held while pending is set.
+func (s *stream) writePrefixed(p []byte) (int, error) {
 	head := p[:min(len(p), maxPrefixCopy)]
 	buf := make([]byte, 0, s.npre+len(head))
 	buf = append(append(buf, s.prefix[:s.npre]...), head...)
 	n, err := s.ys.Write(buf)
 	s.pending.Store(false)
-	s.wmu.Unlock()
 	n = max(n-s.npre, 0)
 	if err != nil || n == len(p) {
 		return n, s.ioErr(err)
@@ -150,13 +160,17 @@ func (s *stream) writeFirst(p []byte) (int, error) {
 
 // Close closes the stream. A dialed stream that never wrote sends its
 // header first, so that the acceptor sees the dial end instead of timing
-// out. Blocked and later Reads and Writes return net.ErrClosed.
+// out (unless a first Write, which carries the header, is in progress).
+// Blocked and later Reads and Writes return net.ErrClosed.
 func (s *stream) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	if s.dialed && s.pending.Load() {
-		_, _ = s.writeFirst(nil)
+	if s.dialed && s.pending.Load() && s.wmu.TryLock() {
+		if s.pending.Load() {
+			_, _ = s.writePrefixed(nil)
+		}
+		s.wmu.Unlock()
 	}
 	err := s.ys.Close()
 	// A local yamux Close leaves a blocked Read waiting for the peer;
