@@ -11,7 +11,7 @@
 // service: the host dials it and the plugin accepts it.
 //
 // Opening a stream costs no round trip. Dial returns as soon as yamux has
-// queued the stream's SYN (yamux does not wait for the peer's ACK), the
+// written the stream's SYN (yamux does not wait for the peer's ACK), the
 // stream header rides in the same frame as the first request, and the
 // acceptor's verdict rides in front of its first reply. A dial the peer
 // refuses therefore surfaces on the dialer's first Read, as an error that
@@ -31,7 +31,8 @@
 // length; big-endian). The host is the yamux client and opens odd yamux
 // stream ids, the plugin the server with even ones; yamux ids are not
 // broker ids. Every data frame header and its body are written to the
-// connection in one write, which changes nothing on the wire.
+// connection in one system call (a writev for large bodies), which changes
+// nothing on the wire.
 //
 // Inside each yamux stream, the broker adds two things:
 //
