@@ -124,7 +124,9 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Add([]byte{0xd7, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00}) // timestamp, 2^30-1 ns
 	f.Add([]byte{0xc7, 0x0c, 0xff, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte{0xd4, 0x05, 0x00}) // an unknown extension
-	f.Add(nested([]byte{0x91, 0x92, 0xc0}, 8, 0xc0)) // depth is covered by TestDepthLimit; long seeds slow minimisation
+	// Deep nesting is covered by TestDepthLimit: long seeds make the
+	// fuzzer's minimisation crawl.
+	f.Add(nested([]byte{0x91, 0x92, 0xc0}, 8, 0xc0))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		targets := []interface{}{new(interface{}), new(Everything), new(Payload), new([]string), new(map[string]string)}
 		for _, v := range targets {
