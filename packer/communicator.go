@@ -12,7 +12,10 @@ import (
 type Communicator interface {
 	// Start starts cmd and returns once it has started; the command's exit
 	// is reported later through cmd (see RemoteCmd.Wait). Ending ctx stops
-	// the command.
+	// the command, so ctx must outlive the command, not just this call.
+	// Implementations finish writing cmd.Stdout and cmd.Stderr before they
+	// call cmd.SetExited or cmd.SetError, so that nothing the command
+	// printed arrives after its end is reported.
 	Start(ctx context.Context, cmd *RemoteCmd) error
 
 	// Upload copies everything read from r to the file dst on the machine.

@@ -82,12 +82,20 @@ func (r *RemoteCmd) Done() <-chan struct{} {
 // Wait blocks until the command has ended or ctx ends. It returns ctx's
 // error in the second case, the error given to SetError if the end could not
 // be observed, and nil once the command exited (whatever its status: see
-// ExitStatus).
+// ExitStatus). A command whose Start failed never ends: bound the wait with
+// ctx.
 func (r *RemoteCmd) Wait(ctx context.Context) error {
+	done := r.Done()
 	select {
-	case <-r.Done():
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-done:
+	default:
+		// Not ended yet: wait for the end or ctx. A command that has
+		// ended is reported as ended even if ctx is done too.
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -111,7 +119,14 @@ func (r *RemoteCmd) ExitStatus() int {
 // an error if the command could not be started, its end could not be
 // observed, or ctx ended; a non-zero exit status is not an error: check
 // ExitStatus.
+//
+// If ctx ends first, RunWithUi returns at once with ctx's error; the
+// communicator is then stopping the command and may still write its last
+// output, which still reaches ui.
 func (r *RemoteCmd) RunWithUi(ctx context.Context, comm Communicator, ui Ui) error {
+	if comm == nil || ui == nil {
+		return fmt.Errorf("packer: run %q: nil communicator or ui", r.Command)
+	}
 	stdout := &lineWriter{emit: ui.Message}
 	stderr := &lineWriter{emit: ui.Error}
 	r.Stdout = teeWriter(r.Stdout, stdout)
