@@ -32,6 +32,9 @@ func (c *Communicator) Upload(ctx context.Context, dst string, r io.Reader, fi *
 	if dst == "" || strings.HasSuffix(dst, "/") || strings.HasSuffix(dst, string(filepath.Separator)) {
 		return fmt.Errorf("local: upload %q: not a file name", dst)
 	}
+	if r == nil {
+		return fmt.Errorf("local: upload %q: nil reader", dst)
+	}
 	full := c.machinePath(dst)
 	if err := writeAtomic(ctx, full, r, fi); err != nil {
 		return fmt.Errorf("local: upload %s: %w", full, err)
@@ -99,6 +102,9 @@ func fileAttrs(fi *packer.FileInfo) (fs.FileMode, time.Time) {
 // w fails, or ctx ends (checked before every read of the file). It does
 // not close w. A src that is a directory is an error.
 func (c *Communicator) Download(ctx context.Context, src string, w io.Writer) error {
+	if w == nil {
+		return fmt.Errorf("local: download %q: nil writer", src)
+	}
 	full := c.machinePath(src)
 	if err := readFile(ctx, full, w); err != nil {
 		return fmt.Errorf("local: download %s: %w", full, err)

@@ -254,3 +254,13 @@ func TestDownloadCancelMidStream(t *testing.T) {
 		t.Errorf("cancelled Download still wrote all %d bytes", w.n)
 	}
 }
+
+func TestNilReaderAndWriter(t *testing.T) {
+	c := &Communicator{Dir: t.TempDir()}
+	if err := c.Upload(context.Background(), "f", nil, nil); err == nil || !strings.Contains(err.Error(), "nil reader") {
+		t.Errorf("Upload(nil reader) = %v, want an error naming the nil reader", err)
+	}
+	if err := c.Download(context.Background(), "f", nil); err == nil || !strings.Contains(err.Error(), "nil writer") {
+		t.Errorf("Download(nil writer) = %v, want an error naming the nil writer", err)
+	}
+}
