@@ -25,6 +25,7 @@ func TestMain(m *testing.M) {
 	for code, sentinel := range map[string]error{
 		"packertest.not_found": packertest.ErrNotFound,
 		"packertest.no_answer": packertest.ErrNoAnswer,
+		"remote_test.custom":    errUserSentinel,
 	} {
 		if err := RegisterError(code, sentinel); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -146,12 +147,21 @@ type session struct {
 // session; everything is torn down at cleanup, in order.
 func connect(t testing.TB, network string, component interface{}) *session {
 	t.Helper()
+	return connectWith(t, network, func(srv *rpc.Server, b *mux.Broker, opts *Options) error {
+		return Register(srv, b, component, opts)
+	})
+}
+
+// connectWith is connect with a function that registers the plugin's
+// services.
+func connectWith(t testing.TB, network string, register func(*rpc.Server, *mux.Broker, *Options) error) *session {
+	t.Helper()
 	s := &session{log: &logBuffer{}}
 	s.opts = &Options{Logger: slog.New(slog.NewTextHandler(s.log, nil))}
 	s.host, s.plugin = pair(t, network)
 	srv := rpc.NewServer()
-	if err := Register(srv, s.plugin, component, s.opts); err != nil {
-		t.Fatalf("Register(%T): %v", component, err)
+	if err := register(srv, s.plugin, s.opts); err != nil {
+		t.Fatalf("register: %v", err)
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.plugin.ServeRPC(context.Background(), 0, srv) }()
