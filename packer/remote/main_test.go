@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	for code, sentinel := range map[string]error{
 		"packertest.not_found": packertest.ErrNotFound,
 		"packertest.no_answer": packertest.ErrNoAnswer,
-		"remote_test.custom":    errUserSentinel,
+		"remote_test.custom":   errUserSentinel,
 	} {
 		if err := RegisterError(code, sentinel); err != nil {
 			fmt.Fprintln(os.Stderr, err)
