@@ -45,7 +45,7 @@ func (b *pluginBuild) ensure(ctx context.Context) error {
 		return err
 	}
 	goTool := goCommand()
-	stamp, err := fingerprint(b.root, goTool)
+	stamp, err := fingerprint(ctx, b.root, goTool)
 	if err != nil {
 		return err
 	}
@@ -122,51 +122,50 @@ func pluginNames(root string) ([]string, error) {
 	return names, nil
 }
 
+// listFormat makes `go list` print, for every non-standard package, its
+// directory and source files, separated by listSep.
+const (
+	listSep    = "\x1f"
+	listFormat = `{{if not .Standard}}{{.Dir}}` + listSep + `{{join .GoFiles "` + listSep + `"}}` + listSep +
+		`{{join .CgoFiles "` + listSep + `"}}` + listSep + `{{join .EmbedFiles "` + listSep + `"}}{{end}}`
+)
+
 // fingerprint hashes what the plugins are built from: the go command's
-// path and the path, size and modification time of every .go file, go.mod
-// and go.sum of the module (not of nested modules, testdata or hidden
-// directories).
-func fingerprint(root, goTool string) (string, error) {
+// path, the module's go.mod and go.sum, and the path, size and modification
+// time of every source file of every package the plugins depend on
+// (outside the standard library), as `go list -deps` reports them. Editing
+// a test, or a package the plugins do not use, leaves it unchanged.
+func fingerprint(ctx context.Context, root, goTool string) (string, error) {
+	cmd := exec.CommandContext(ctx, goTool, "list", "-deps", "-f", listFormat, "./"+pluginsDir+"/...")
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("build: go list: %w\n%s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	files := []string{filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")}
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Split(line, listSep)
+		for _, name := range fields[1:] {
+			if name != "" {
+				files = append(files, filepath.Join(fields[0], name))
+			}
+		}
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "go %s\n", goTool)
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // go.sum may be absent
+		}
 		if err != nil {
-			return err
+			return "", fmt.Errorf("build: fingerprint sources: %w", err)
 		}
-		if d.IsDir() {
-			return skipDir(root, path, d.Name())
-		}
-		name := d.Name()
-		if !strings.HasSuffix(name, ".go") && name != "go.mod" && name != "go.sum" {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		fmt.Fprintf(h, "%s %d %d\n", filepath.ToSlash(rel), fi.Size(), fi.ModTime().UnixNano())
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("build: fingerprint sources: %w", err)
+		fmt.Fprintf(h, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// skipDir tells WalkDir to skip directories that no package of the module
-// is built from.
-func skipDir(root, path, name string) error {
-	if path == root {
-		return nil
-	}
-	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
-		return filepath.SkipDir
-	}
-	if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-		return filepath.SkipDir // a nested module
-	}
-	return nil
 }
 
 // goCommand returns the go command of the toolchain that built the host,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,17 +13,14 @@ func fakeModule(tb testing.TB) string {
 	tb.Helper()
 	root := tb.TempDir()
 	files := map[string]string{
-		"go.mod":                        "module example.com/m\n",
-		"lib/lib.go":                    "package lib\n",
-		"examples/plugins/a/main.go":    "package main\n",
-		"examples/plugins/b/main.go":    "package main\n",
-		"examples/plugins/notes.txt":    "not a plugin\n",
-		"examples/plugins/empty/x.txt":  "no main.go\n",
-		"testdata/ignored.go":           "package ignored\n",
-		".hidden/ignored.go":            "package ignored\n",
-		"nested/go.mod":                 "module example.com/nested\n",
-		"nested/ignored.go":             "package nested\n",
-		"examples/out/site/generated.x": "output\n",
+		"go.mod":                       "module example.com/m\n\ngo 1.22\n",
+		"lib/lib.go":                   "package lib\n\nfunc F() {}\n",
+		"lib/lib_test.go":              "package lib\n",
+		"unused/unused.go":             "package unused\n",
+		"examples/plugins/a/main.go":   "package main\n\nimport \"example.com/m/lib\"\n\nfunc main() { lib.F() }\n",
+		"examples/plugins/b/main.go":   "package main\n\nfunc main() {}\n",
+		"examples/plugins/notes.txt":   "not a plugin\n",
+		"examples/plugins/empty/x.txt": "no main.go\n",
 	}
 	for name, content := range files {
 		p := filepath.Join(root, filepath.FromSlash(name))
@@ -57,12 +55,11 @@ func TestFingerprint(t *testing.T) {
 		file    string
 		changes bool
 	}{
-		{"go file", "lib/lib.go", true},
+		{"dependency", "lib/lib.go", true},
 		{"go.mod", "go.mod", true},
-		{"plugin source", "examples/plugins/a/main.go", true},
-		{"testdata", "testdata/ignored.go", false},
-		{"hidden dir", ".hidden/ignored.go", false},
-		{"nested module", "nested/ignored.go", false},
+		{"plugin source", "examples/plugins/b/main.go", true},
+		{"test file", "lib/lib_test.go", false},
+		{"unused package", "unused/unused.go", false},
 		{"non-go file", "examples/plugins/notes.txt", false},
 	}
 	later := time.Now().Add(time.Hour)
@@ -83,7 +80,7 @@ func TestFingerprint(t *testing.T) {
 
 func mustFingerprint(tb testing.TB, root string) string {
 	tb.Helper()
-	fp, err := fingerprint(root, "go")
+	fp, err := fingerprint(context.Background(), root, goCommand())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -61,16 +61,16 @@ func TestDemo(t *testing.T) {
 	checkDemoArchive(t, out)
 	for _, want := range []string{
 		"==> host: Example plugins are up to date in ",
-		"    host: created input payload.bin (4.0 MiB)",
+		"    host: created input payload.bin (16.0 MiB)",
 		"==> files: Creating " + filepath.Join(out, "site"),
 		"    files: wrote hello.txt (37 bytes)",
 		`==> notify: Hook "packer_provision" reached`,
 		"    notify: left marker PROVISIONED",
 		"==> shell: Running: echo \"$GREETING\"",
 		"    shell: hello from the shell provisioner",
-		"==> upload: Uploading payload.bin => data/payload.bin (4194304 bytes)",
-		"    upload: payload.bin: 4.0 MiB of 4.0 MiB (100%)",
-		"==> targz: Packing 10 files of " + filepath.Join(out, "site"),
+		"==> upload: Uploading payload.bin => data/payload.bin (16777216 bytes)",
+		"    upload: payload.bin: 16.0 MiB of 16.0 MiB (100%)",
+		"==> targz: Packing 8 files of " + filepath.Join(out, "site"),
 		`==> host: Build "files" finished. Artifacts:`,
 		"    host: muxplug.targz: " + filepath.Join(out, "site.tar.gz"),
 	} {
@@ -126,8 +126,8 @@ func checkDemoArchive(tb testing.TB, out string) {
 	if !strings.HasPrefix(files["PROVISIONED"], "provisioned at ") {
 		tb.Errorf("archive entry PROVISIONED = %q, want the notify hook's marker", files["PROVISIONED"])
 	}
-	if len(payload) != 4<<20 {
-		tb.Errorf("payload.bin has %d bytes, want 4 MiB", len(payload))
+	if len(payload) != 16<<20 {
+		tb.Errorf("payload.bin has %d bytes, want 16 MiB", len(payload))
 	}
 }
 
