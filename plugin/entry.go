@@ -37,21 +37,27 @@ Please execute the program that consumes these plugins, which will
 load any plugins automatically.
 `
 
-// ServeBuilder serves a builder from a plugin and exits the process. See
-// serveMain.
+// ServeBuilder serves a builder from a plugin: it serves builder to the
+// host that launched this process until the host is done with it, then
+// exits the process with one of the Exit* codes (printing the error, if
+// any, to stderr). It never returns. It ignores SIGINT and treats SIGTERM
+// as a graceful stop; see Serve for the rest.
 func ServeBuilder(builder packer.Builder) { serveMain(builder) }
 
-// ServeCommand serves a command from a plugin and exits the process.
+// ServeCommand serves a command from a plugin and exits the process, like
+// ServeBuilder.
 func ServeCommand(command packer.Command) { serveMain(command) }
 
-// ServeHook serves a hook from a plugin and exits the process.
+// ServeHook serves a hook from a plugin and exits the process, like
+// ServeBuilder.
 func ServeHook(hook packer.Hook) { serveMain(hook) }
 
 // ServePostProcessor serves a post-processor from a plugin and exits the
-// process.
+// process, like ServeBuilder.
 func ServePostProcessor(p packer.PostProcessor) { serveMain(p) }
 
-// ServeProvisioner serves a provisioner from a plugin and exits the process.
+// ServeProvisioner serves a provisioner from a plugin and exits the
+// process, like ServeBuilder.
 func ServeProvisioner(p packer.Provisioner) { serveMain(p) }
 
 // serveMain is the body of the Serve* functions, the only place that exits
