@@ -119,7 +119,7 @@ func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 	}
 	root, err := moduleRoot(tpl.Dir, ".")
 	if err != nil {
-		return "", err
+		return h.prebuilt(err)
 	}
 	cacheDir := h.opts.cache
 	if cacheDir == "" {
@@ -132,6 +132,21 @@ func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 		return "", err
 	}
 	return b.binaries(), nil
+}
+
+// prebuilt returns the plugins of the -cache directory as they are, when
+// the module's sources, needed to check they are up to date, are not
+// around (notFound says why).
+func (h *host) prebuilt(notFound error) (string, error) {
+	if h.opts.cache == "" {
+		return "", notFound
+	}
+	dir := (&pluginBuild{cacheDir: h.opts.cache}).binaries()
+	if _, err := os.Stat(dir); err != nil {
+		return "", fmt.Errorf("%w; and no plugins in -cache: %v", notFound, err)
+	}
+	h.ui.Say("Using the example plugins in " + dir + " (no sources here to check them against)")
+	return dir, nil
 }
 
 func (h *host) usesExamples(tpl *Template) bool {

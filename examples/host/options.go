@@ -57,7 +57,7 @@ func parseOptions(args []string, w io.Writer) (*options, error) {
 	fs.StringVar(&o.command, "command", "", "run the command plugin `name` (an example plugin, or a path)")
 	fs.StringVar(&o.pidFile, "pidfile", "", "append \"name pid\" for every plugin started to `file`")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "after Ctrl-C, how long plugins get to stop before they are killed")
-	fs.StringVar(&o.progress, "progress", "auto", "transfer progress: bar, lines, or auto (bar on a terminal)")
+	fs.StringVar(&o.progress, "progress", "auto", "transfer progress `mode`: bar, lines, or auto (bar on a terminal)")
 	fs.BoolVar(&o.verbose, "v", false, "also show the plugins' own output (stderr) and logs")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
