@@ -81,6 +81,18 @@ var helpers = map[string]func() int{
 		os.Stderr.Close()
 		return helperServe()
 	},
+	"forker": func() int {
+		// A grandchild that inherits stderr and outlives the plugin.
+		child := exec.Command("sleep", "30")
+		child.Stderr = os.Stderr
+		if err := child.Start(); err != nil {
+			return 1
+		}
+		if path := os.Getenv(pidFileEnv); path != "" {
+			os.WriteFile(path, []byte(strconv.Itoa(child.Process.Pid)), 0o600)
+		}
+		return helperServe()
+	},
 	"host":           helperHost,
 	"host-noconnect": helperHostNoConnect,
 	"echo":           helperEcho,

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -172,4 +174,43 @@ func TestPluginOutput(t *testing.T) {
 	if n < 6 {
 		t.Errorf("%d log records carry the plugin name, want at least 6", n)
 	}
+}
+
+// TestKillBoundedOutput: Kill returns in bounded time even when a
+// grandchild holds the plugin's stderr open, or the Stderr writer is stuck.
+func TestKillBoundedOutput(t *testing.T) {
+	const grace = 300 * time.Millisecond
+	t.Run("grandchild holds stderr", func(t *testing.T) {
+		pidFile := filepath.Join(t.TempDir(), "child.pid")
+		c := newTestClient(t, "forker", func(c *ClientConfig) {
+			c.KillTimeout = grace
+			c.Cmd.Env = append(c.Cmd.Env, pidFileEnv+"="+pidFile)
+		})
+		if _, err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { syscall.Kill(readPid(t, pidFile), syscall.SIGKILL) })
+		start := time.Now()
+		c.Kill()
+		if d := time.Since(start); d > grace+2*time.Second {
+			t.Errorf("Kill took %v with a grandchild holding stderr", d)
+		}
+	})
+	t.Run("stuck writer", func(t *testing.T) {
+		w := blockingWriter{release: make(chan struct{})}
+		c := newTestClient(t, "chatty", func(c *ClientConfig) {
+			c.KillTimeout = grace
+			c.Stderr = w
+		})
+		if _, err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		c.Kill()
+		if d := time.Since(start); d > grace+2*time.Second {
+			t.Errorf("Kill took %v with a stuck Stderr writer", d)
+		}
+		close(w.release) // let the relay goroutine finish for goleak
+		<-c.proc.relay.done
+	})
 }

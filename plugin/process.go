@@ -143,11 +143,13 @@ func (p *process) awaitDrain() {
 		p.log.Warn("plugin: output still open after exit; cutting it off", "plugin", p.name)
 		p.stdout.SetReadDeadline(time.Now())
 		p.stderr.SetReadDeadline(time.Now())
-		<-p.relay.eof
+		<-p.relay.eof // the readers return at once now
+		return        // the bound is spent: the writer finishes on its own
 	}
 	select { // let the writer finish, within the same bound
 	case <-p.relay.done:
 	case <-t.C:
+		p.log.Warn("plugin: Stderr writer is slow; not waiting for it", "plugin", p.name)
 	}
 }
 
