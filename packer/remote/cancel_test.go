@@ -247,11 +247,12 @@ func cancelHookCalls(ctx context.Context, h packer.Hook, started chan struct{}, 
 		return errors.Join(errors.New("during: want context.Canceled"), err)
 	}
 	c, cancel = context.WithCancel(ctx)
-	if err := h.Run(c, "now", nil, nil, nil); err != nil {
+	err := h.Run(c, "now", nil, nil, nil)
+	cancel()
+	if err != nil {
 		return errors.Join(errors.New("after: want nil"), err)
 	}
 	<-started
-	cancel()
 	for _, hs := range servedReceivers[*hookServer](host) {
 		if live, tombs := hs.calls.size(); live != 0 || tombs != 0 {
 			return errors.New("after: the host's hook still holds calls")
@@ -268,10 +269,11 @@ func TestCancelStartFromPlugin(t *testing.T) {
 		fake := &packertest.Provisioner{ProvisionFunc: func(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
 			c, cancel := context.WithCancel(ctx)
 			cmd := &packer.RemoteCmd{Command: "sleep 30"}
-			if err := comm.Start(c, cmd); err != nil {
+			err := comm.Start(c, cmd)
+			cancel()
+			if err != nil {
 				return err
 			}
-			cancel()
 			if err := cmd.Wait(ctx); !errors.Is(err, context.Canceled) {
 				return errors.Join(errors.New("want context.Canceled from the stopped command"), err)
 			}

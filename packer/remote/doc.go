@@ -90,14 +90,18 @@
 // # Values of type interface{}
 //
 // Prepare and Configure raws, Artifact.State values and Hook data travel
-// as msgpack and come back as codec's rules say: strings stay strings,
-// []byte stays []byte, bools stay bools, every integer becomes int64 (or
-// uint64 above math.MaxInt64), floats become float64 (float32 stays
-// float32), time.Time comes back in UTC with the same instant (the zero
-// time as nil), slices and arrays become []interface{}, maps and structs
-// become map[string]interface{} (struct fields by name), and nil pointers
-// become nil. A value that cannot be encoded (a func, a channel) fails the
-// call on the side that tried to send it.
+// as msgpack and come back as package codec's rules say (its doc has the
+// full table): strings stay strings, []byte stays []byte, bools stay
+// bools, signed integers become int64, unsigned ones uint64 (int64 from 0
+// to 127), floats become float64, time.Time comes back in UTC with the
+// same instant (the zero time as nil), slices and arrays become
+// []interface{}, maps with string keys and structs become
+// map[string]interface{} (struct fields by name), and nil pointers become
+// nil. A value that cannot be encoded (a complex number) fails the call on
+// the side that tried to send it; one that cannot be decoded into an
+// interface{} (a map whose keys are not strings) fails it on the side that
+// received it, and makes Artifact.State return nil (logged). Funcs and
+// channels are not data: they arrive as nil and as an empty list.
 //
 // # Communicator streams
 //
