@@ -52,7 +52,7 @@
 //
 // No input makes a codec panic or recurse without bound. A codec does not
 // allocate far ahead of the bytes a peer really sends: the buffer for a
-// frame larger than 64 KiB grows as its bytes arrive. Decoding costs memory
+// frame larger than 256 KiB grows as its bytes arrive. Decoding costs memory
 // in proportion to the frame: about its size for typed values, and up to
 // about 40 times its size for a frame of tiny elements decoded into
 // interface{} (a one-byte msgpack nil becomes a 16-byte interface value).

@@ -148,7 +148,7 @@ func (c *conn) readHeader(h interface{}) error {
 // that arrive: a frame larger than the pooled buffer grows in steps as
 // its bytes come in, so a peer that announces a large frame and then
 // sends little costs little memory.
-const readChunk = 64 << 10
+const readChunk = 256 << 10
 
 // readFrame reads an n-byte frame from rwc into c.frame.
 func (c *conn) readFrame(n int) error {
