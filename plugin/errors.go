@@ -64,6 +64,7 @@ type HandshakeError struct {
 	Err  error  // what is wrong with it
 }
 
+// Error quotes the line and says what is wrong with it.
 func (e *HandshakeError) Error() string {
 	return fmt.Sprintf("bad handshake line %q: %v", e.Line, e.Err)
 }
@@ -78,6 +79,7 @@ type VersionError struct {
 	Plugin int   // version the plugin announced
 }
 
+// Error says which versions each side speaks and which side to upgrade.
 func (e *VersionError) Error() string {
 	hostMax := 0
 	for _, v := range e.Host {
@@ -128,6 +130,8 @@ func newExitError(name string, ps *os.ProcessState, tail []string, err error) *E
 	return e
 }
 
+// Error gives the plugin, how it ended, the failure that revealed it and
+// its last output lines.
 func (e *ExitError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plugin %s (pid %d) ", e.Name, e.Pid)
