@@ -7,12 +7,12 @@ import (
 	"io"
 	"net"
 	"net/rpc"
+	"os"
+	"os/exec"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/muxplug/muxplug/codec"
 )
 
 // Benchmarks run over TCP loopback in one process. Ratios against a floor
@@ -425,27 +425,20 @@ func BenchmarkIdleStream(b *testing.B) {
 }
 
 // BenchmarkIdleServedObject measures an idle object served with its own
-// rpc.Server through ServeRPC after one call. served-end counts the
-// serving side (its goroutine, codec, rpc.Server and stream) plus the
-// dialer's stream and codec, driven synchronously so that the dialer has
-// no goroutine: an upper bound of what an idle object costs the process
-// that serves it. both-ends adds a real rpc.Client from DialRPC (its
-// reader goroutine): the cost of an object and its proxy in one process.
+// rpc.Server through ServeRPC after one call. served-end counts only the
+// serving side (its goroutine, stream, codec and rpc.Server): the dialing
+// side runs in a child process (this test binary running
+// TestIdleDialerHelper), as a plugin's peer does. both-ends keeps both
+// sides in this process and adds the DialRPC client with its reader
+// goroutine.
 func BenchmarkIdleServedObject(b *testing.B) {
 	b.Run("served-end", func(b *testing.B) {
-		host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
-		benchIdle(b, "bytes/object", func() func() {
-			served := serveIdle(b, plugin)
-			conn, err := host.Dial(context.Background(), served.id)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cc := codec.NewClientCodec(conn)
-			if err := syncEcho(cc); err != nil {
-				b.Fatal(err)
-			}
-			return func() { cc.Close(); <-served.done }
-		})
+		b.ReportAllocs()
+		var total float64
+		for range b.N {
+			total += servedEndOnce(b)
+		}
+		b.ReportMetric(total/float64(b.N), "bytes/object")
 	})
 	b.Run("both-ends", func(b *testing.B) {
 		host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
@@ -463,6 +456,85 @@ func BenchmarkIdleServedObject(b *testing.B) {
 	})
 }
 
+// idleDialerEnv names the listener a TestIdleDialerHelper process dials.
+const idleDialerEnv = "MUX_IDLE_DIALER_ADDR"
+
+// servedEndOnce serves idleObjects objects to a child process that calls
+// each once, and returns the memory per object this process holds.
+func servedEndOnce(b *testing.B) float64 {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestIdleDialerHelper$")
+	cmd.Env = append(os.Environ(), idleDialerEnv+"="+l.Addr().String())
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer cmd.Wait()
+	conn, err := l.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	plugin, err := Server(conn, benchConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer plugin.Close()
+	before := memInUse()
+	for range idleObjects {
+		serveIdle(b, plugin)
+	}
+	// The helper dials id 0 once it has called every object.
+	ack, err := plugin.Accept(context.Background(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ack.Close()
+	if _, err := io.ReadFull(ack, make([]byte, 1)); err != nil {
+		b.Fatal(err)
+	}
+	return (float64(memInUse()) - float64(before)) / idleObjects
+}
+
+// TestIdleDialerHelper is the child process of BenchmarkIdleServedObject:
+// it dials ids 1..idleObjects of its parent, calls each once, reports on
+// id 0 and waits for the parent to hang up. Run directly, it skips.
+func TestIdleDialerHelper(t *testing.T) {
+	addr := os.Getenv(idleDialerEnv)
+	if addr == "" {
+		t.Skip("helper process of BenchmarkIdleServedObject")
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := Client(conn, benchConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	for id := uint32(1); id <= idleObjects; id++ {
+		c, err := host.DialRPC(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := callEcho(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ack := dialAndWrite(t, host, 0, "k")
+	ack.Read(make([]byte, 1)) // returns when the parent hangs up
+	<-host.Done()
+}
+
 // idleServed is an object being served by ServeRPC.
 type idleServed struct {
 	id   uint32
@@ -475,23 +547,4 @@ func serveIdle(b *testing.B, plugin *Broker) idleServed {
 	srv := echoServer(b)
 	go func() { defer close(s.done); plugin.ServeRPC(context.Background(), s.id, srv) }()
 	return s
-}
-
-// syncEcho makes one checked Echo call on a bare client codec.
-func syncEcho(cc rpc.ClientCodec) error {
-	if err := cc.WriteRequest(&rpc.Request{ServiceMethod: "EchoService.Echo", Seq: 1}, payload64); err != nil {
-		return err
-	}
-	var resp rpc.Response
-	if err := cc.ReadResponseHeader(&resp); err != nil {
-		return err
-	}
-	var reply []byte
-	if err := cc.ReadResponseBody(&reply); err != nil {
-		return err
-	}
-	if resp.Error != "" || !bytes.Equal(reply, payload64) {
-		return fmt.Errorf("Echo returned %q, %q", reply, resp.Error)
-	}
-	return nil
 }
