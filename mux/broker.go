@@ -44,15 +44,17 @@ type parkedStream struct {
 }
 
 // Client starts the host side (the yamux client) of a session over conn.
-// It takes ownership of conn, which Close closes. cfg may be nil; it is
-// copied, not retained. The error wraps ErrBadConfig for an invalid cfg.
+// It takes ownership of conn, which Close closes; on error conn is left
+// open. cfg may be nil; it is copied, not retained. The error wraps
+// ErrBadConfig for an invalid cfg.
 func Client(conn net.Conn, cfg *Config) (*Broker, error) {
 	return newBroker(conn, cfg, true)
 }
 
 // Server starts the plugin side (the yamux server) of a session over conn.
-// It takes ownership of conn, which Close closes. cfg may be nil; it is
-// copied, not retained. The error wraps ErrBadConfig for an invalid cfg.
+// It takes ownership of conn, which Close closes; on error conn is left
+// open. cfg may be nil; it is copied, not retained. The error wraps
+// ErrBadConfig for an invalid cfg.
 func Server(conn net.Conn, cfg *Config) (*Broker, error) {
 	return newBroker(conn, cfg, false)
 }
