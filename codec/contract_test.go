@@ -413,3 +413,47 @@ func TestCloseUnblocksRead(t *testing.T) {
 		})
 	}
 }
+
+// TestRPCMalformedPeer checks what net/rpc makes of a malformed frame: a
+// server stops serving the connection, and a client fails the pending
+// call with an error wrapping ErrMalformed.
+func TestRPCMalformedPeer(t *testing.T) {
+	bad := frame(validHeader, []byte{0xdd, 0xff, 0xff, 0xff, 0xff})
+	t.Run("server", func(t *testing.T) {
+		c, s := pipePair(t)
+		srv := rpc.NewServer()
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			srv.ServeCodec(NewServerCodec(s))
+		}()
+		if _, err := c.Write(bad); err != nil {
+			t.Fatalf("write malformed frame: %v", err)
+		}
+		<-served // ServeCodec returned and closed the connection
+		if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+			t.Fatalf("read after the server gave up = %v, want io.EOF", err)
+		}
+	})
+	t.Run("client", func(t *testing.T) {
+		c, s := pipePair(t)
+		client := rpc.NewClientWithCodec(NewClientCodec(c))
+		drained := make(chan struct{})
+		go func() {
+			defer close(drained)
+			io.Copy(io.Discard, s) // requests, until the connection closes
+		}()
+		defer func() { <-drained }()
+		defer client.Close() // runs first: ends the copy
+		// net.Pipe writes are synchronous: Go returns once the request
+		// has been read, so the call is pending before the reply comes.
+		call := client.Go("Svc.Echo", &Payload{}, new(Payload), make(chan *rpc.Call, 1))
+		if _, err := s.Write(bad); err != nil {
+			t.Fatalf("write malformed response: %v", err)
+		}
+		<-call.Done
+		if !errors.Is(call.Error, ErrMalformed) {
+			t.Fatalf("call answered by a malformed frame: error %v, want one wrapping ErrMalformed", call.Error)
+		}
+	})
+}

@@ -81,8 +81,13 @@ func encodeInto(out *[]byte, v interface{}) error {
 
 // decode decodes one value from d into v, turning any failure (including a
 // panic inside the decoder, which hostile bytes must never turn into a crash)
-// into an error that wraps ErrMalformed.
+// into an error that wraps ErrMalformed. A v that is not a non-nil pointer
+// is the caller's mistake, not the bytes': that error does not wrap
+// ErrMalformed.
 func decode(d *ugorji.Decoder, v interface{}) (err error) {
+	if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("codec: cannot decode into %T: need a non-nil pointer", v)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("codec: decode %T: %v: %w", v, r, ErrMalformed)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/rpc"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -230,6 +231,26 @@ func TestDecodeAllocationProportional(t *testing.T) {
 		if limit := uint64(tc.factor*len(tc.b)) + 4<<10; got > limit {
 			t.Errorf("Unmarshal(%s, %d bytes) allocated %d bytes (%.1fx), want at most %d (%dx)",
 				tc.name, len(tc.b), got, float64(got)/float64(len(tc.b)), limit, tc.factor)
+		}
+	}
+}
+
+// TestDecodeTargetMustBePointer checks that decoding into something other
+// than a non-nil pointer is reported as the caller's mistake, not as
+// malformed input.
+func TestDecodeTargetMustBePointer(t *testing.T) {
+	b := mustMarshal(t, Payload{Name: "x"})
+	for _, target := range []interface{}{nil, Payload{}, (*Payload)(nil), 7} {
+		err := Unmarshal(b, target)
+		if err == nil || errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "non-nil pointer") {
+			t.Errorf("Unmarshal into %#v = %v, want a non-nil pointer error that does not wrap ErrMalformed", target, err)
+		}
+		if target == nil {
+			continue // a nil body read discards the body
+		}
+		err = readRequest(frame(validHeader, b), target)
+		if err == nil || errors.Is(err, ErrMalformed) {
+			t.Errorf("ReadRequestBody into %#v = %v, want an error that does not wrap ErrMalformed", target, err)
 		}
 	}
 }

@@ -40,6 +40,8 @@ func TestDecodeIntoInterface(t *testing.T) {
 		{"float64", 2.5, 2.5},
 		{"time", when, when.UTC()},
 		{"zero time", time.Time{}, nil},
+		{"times in a map", map[string]interface{}{"zero": time.Time{}, "t": when},
+			map[string]interface{}{"zero": nil, "t": when.UTC()}},
 		{"slice", []string{"a"}, []interface{}{"a"}},
 		{"empty slice", []int{}, []interface{}{}},
 		{"nil slice", []string(nil), nil},
