@@ -24,7 +24,7 @@ const prefixSize = 4
 // keepBufferMax is the capacity above which a message buffer is dropped
 // rather than returned to the pool, so that one large message does not pin
 // its memory for the life of the process.
-const keepBufferMax = 64 << 10
+const keepBufferMax = 1 << 20
 
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
