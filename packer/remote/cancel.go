@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"net/rpc"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,7 +39,7 @@ func newCall(ctx context.Context) wire.Call {
 // the call, and the callee's own timer ends its context with
 // context.DeadlineExceeded. The Cancel is sent without waiting for its
 // reply.
-func forwardCancel(ctx context.Context, c *rpc.Client, svc string, call wire.Call) (stop func() bool) {
+func forwardCancel(ctx context.Context, c rpcConn, svc string, call wire.Call) (stop func() bool) {
 	if call.Canceled {
 		return func() bool { return true }
 	}
@@ -48,7 +47,7 @@ func forwardCancel(ctx context.Context, c *rpc.Client, svc string, call wire.Cal
 		if ctx.Err() != context.Canceled {
 			return
 		}
-		c.Go(svc+".Cancel", &wire.CancelArgs{ID: call.ID}, new(wire.Empty), make(chan *rpc.Call, 1))
+		c.start(svc+".Cancel", &wire.CancelArgs{ID: call.ID}, new(wire.Empty))
 	})
 }
 

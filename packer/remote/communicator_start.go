@@ -52,7 +52,7 @@ func (c *communicatorClient) wait(id uint64, cmd *packer.RemoteCmd, streams *cmd
 	var reply wire.WaitReply
 	cl, err := c.link.client()
 	if err == nil {
-		err = cl.Call(name, &wire.WaitArgs{ID: id}, &reply)
+		err = cl.start(name, &wire.WaitArgs{ID: id}, &reply)()
 	}
 	if err != nil {
 		streams.finish(true)

@@ -341,27 +341,27 @@ func (s *scope) close() {
 	}
 }
 
-// link is a lazily dialled net/rpc client to one object the peer serves.
-// A link made by newFixedLink wraps a client given by the user (a main
-// component's) and is never dialled or closed here.
+// link is a lazily dialled net/rpc client (a syncClient) to one object
+// the peer serves. A link made by newFixedLink wraps a client given by the
+// user (a main component's) and is never dialled or closed here.
 type link struct {
 	b  *mux.Broker
 	id uint32
 
 	mu     sync.Mutex // guards the fields below
-	c      *rpc.Client
+	c      rpcConn
 	err    error // a failed dial, returned by every later use
 	closed bool
 	fixed  bool
 }
 
 func newFixedLink(b *mux.Broker, c *rpc.Client) *link {
-	return &link{b: b, c: c, fixed: true}
+	return &link{b: b, c: stdConn{c}, fixed: true}
 }
 
 // client returns the link's client, dialling the peer on first use. Dial
 // costs no round trip; a dial the peer refuses fails the first call.
-func (l *link) client() (*rpc.Client, error) {
+func (l *link) client() (rpcConn, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
@@ -370,8 +370,13 @@ func (l *link) client() (*rpc.Client, error) {
 	case l.c != nil || l.err != nil:
 		return l.c, l.err
 	}
-	l.c, l.err = l.b.DialRPC(context.Background(), l.id)
-	return l.c, l.err
+	conn, err := l.b.Dial(context.Background(), l.id)
+	if err != nil {
+		l.err = err
+		return nil, err
+	}
+	l.c = newSyncClient(conn)
+	return l.c, nil
 }
 
 // close closes the link's stream; later calls fail with ErrExpired.
@@ -385,6 +390,6 @@ func (l *link) close() {
 	c := l.c
 	l.mu.Unlock()
 	if c != nil {
-		c.Close()
+		c.close()
 	}
 }

@@ -49,7 +49,7 @@ func (p *peer) call(method string, args interface{}, reply wire.Reply) error {
 	if err != nil {
 		return p.opts.transportError(p.b, name, err)
 	}
-	if err := c.Call(name, args, reply); err != nil {
+	if err := c.start(name, args, reply)(); err != nil {
 		return p.opts.transportError(p.b, name, err)
 	}
 	return decodeError(reply.Failure())
@@ -74,11 +74,10 @@ func (p *peer) startCtx(ctx context.Context, method string, call *wire.Call, arg
 		return func() bool { return true }, p.opts.transportError(p.b, name, err)
 	}
 	*call = newCall(ctx)
-	rc := c.Go(name, args, reply, make(chan *rpc.Call, 1))
+	wait := c.start(name, args, reply)
 	stop = forwardCancel(ctx, c, p.svc, *call)
-	<-rc.Done
-	if rc.Error != nil {
-		return stop, p.opts.transportError(p.b, name, rc.Error)
+	if err := wait(); err != nil {
+		return stop, p.opts.transportError(p.b, name, err)
 	}
 	return stop, decodeError(reply.Failure())
 }
