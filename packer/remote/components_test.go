@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/rpc"
 	"reflect"
 	"testing"
 
@@ -265,9 +266,19 @@ type builderAndPP struct {
 
 func TestRegisterRejects(t *testing.T) {
 	host, _ := pair(t, "pipe")
+	srv := rpc.NewServer()
 	for _, c := range []interface{}{nil, "a string", &packertest.Ui{}} {
-		if err := Register(nil, host, c, nil); err == nil {
+		if err := Register(srv, host, c, nil); err == nil {
 			t.Errorf("Register(%T) = nil, want an error", c)
 		}
+	}
+	if err := Register(nil, host, &packertest.Builder{}, nil); err == nil {
+		t.Error("Register with a nil rpc.Server = nil, want an error")
+	}
+	if err := Register(srv, host, &packertest.Builder{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := Register(srv, host, &packertest.Builder{}, nil); err == nil {
+		t.Error("registering a second Builder on one rpc.Server = nil, want an error")
 	}
 }

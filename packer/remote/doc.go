@@ -46,6 +46,35 @@
 // report a failed call to Options.Logger and return zero values; a proxy
 // Command's Run returns ExitStatusFailed.
 //
+// # Services
+//
+// Each stream carries one net/rpc service named for its interface
+// ("Ui.Say", "Builder.Run", ...); a main component's is registered under
+// the names BuilderService and so on. Arguments and replies are msgpack
+// maps (see package codec); every reply has an "err" field, nil or
+// {code, msg}, and net/rpc's own error string is used only for requests the
+// server cannot take (an unknown method), which arrive as ErrProtocol.
+// An object reference is {id, yours}: id 0 is nil; without yours, id is
+// one the sender serves and the receiver dials; with it, one the receiver
+// serves itself. Values of type interface{} travel pre-encoded as msgpack
+// bytes. The methods:
+//
+//	Ui             Ask Say Message Error Machine TrackStart TrackUpdate TrackEnd
+//	Artifact       BuilderId Files Id String State Destroy
+//	Builder        Prepare Run Cancel
+//	Hook           Run Cancel
+//	Provisioner    Prepare Provision Cancel
+//	PostProcessor  Configure PostProcess Cancel
+//	Command        Help Synopsis Run Cancel
+//	Environment    Ui Cache Builder Hook Provisioner PostProcessor
+//	Cache          Lock Unlock RLock RUnlock
+//	Communicator   Start Wait Upload Download UploadDir DownloadDir Cancel
+//
+// The proxies of objects this package dials use a net/rpc client of their
+// own that speaks the same protocol but has no reader goroutine: the
+// callers waiting for replies take turns reading the stream, so an idle
+// proxy costs no goroutine.
+//
 // # Cancellation
 //
 // Every long call (Builder.Run, Hook.Run, Provisioner.Provision,

@@ -31,7 +31,7 @@ func TestStreamCounts(t *testing.T) {
 			if n := s.host.NumStreams(); n != 2 {
 				return fmt.Errorf("after 3 Says the host has %d streams, want 2: one per object", n)
 			}
-			return comm.Upload(ctx, "f", strings.NewReader("data"), nil)
+			return useEveryStream(ctx, comm)
 		}}
 		s = connect(t, network, fake)
 		p := NewProvisioner(s.client, s.host, s.opts)
@@ -48,6 +48,34 @@ func TestStreamCounts(t *testing.T) {
 			waitStreams(t, s.plugin, 1)
 		}
 	})
+}
+
+// useEveryStream makes the calls of a Communicator that open streams of
+// their own.
+func useEveryStream(ctx context.Context, comm packer.Communicator) error {
+	if err := comm.Upload(ctx, "f", strings.NewReader("data"), nil); err != nil {
+		return err
+	}
+	if err := comm.Download(ctx, "f", io.Discard); err != nil {
+		return err
+	}
+	var out, errOut bytes.Buffer
+	cmd := &packer.RemoteCmd{Command: "cat; echo e >&2", Stdin: strings.NewReader("in"), Stdout: &out, Stderr: &errOut}
+	if err := comm.Start(ctx, cmd); err != nil {
+		return err
+	}
+	if err := cmd.Wait(ctx); err != nil || out.String() != "in" || errOut.String() != "e\n" {
+		return fmt.Errorf("command: %v, out %q, err %q", err, out.String(), errOut.String())
+	}
+	dir, err := os.MkdirTemp("", "remote-test-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := comm.UploadDir(ctx, "d", dir+"/", nil); err != nil {
+		return err
+	}
+	return comm.DownloadDir(ctx, "d/", filepath.Join(dir, "back"), nil)
 }
 
 func TestConcurrentCalls(t *testing.T) {

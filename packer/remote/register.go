@@ -31,6 +31,9 @@ const (
 // long as b's session. Register does not block and is safe for concurrent
 // use.
 func Register(srv *rpc.Server, b *mux.Broker, component interface{}, opts *Options) error {
+	if srv == nil || b == nil {
+		return fmt.Errorf("remote: register %T: nil rpc.Server or mux.Broker", component)
+	}
 	st := site{b: b, opts: newOptions(opts)}
 	var kinds []*kind
 	if _, ok := component.(packer.Builder); ok {
@@ -60,9 +63,11 @@ func Register(srv *rpc.Server, b *mux.Broker, component interface{}, opts *Optio
 }
 
 // NewBuilder returns a packer.Builder whose methods call the Builder that
-// the peer serves on c (see Register), over b. c and b stay the caller's:
-// closing them is the caller's business, and calls fail once they are
-// closed. The Builder is safe for concurrent use.
+// the peer serves on c (see Register), over b; neither may be nil. c and b
+// stay the caller's: closing them is the caller's business, and calls fail
+// with ErrTransport once they are closed. The Builder does not block
+// until it is called and is safe for concurrent use; objects passed to
+// its calls are served on b for as long as each call lasts.
 func NewBuilder(c *rpc.Client, b *mux.Broker, opts *Options) packer.Builder {
 	return newBuilderClient(newMainPeer(c, b, BuilderService, opts))
 }
