@@ -428,7 +428,8 @@ func BenchmarkIdleStream(b *testing.B) {
 // rpc.Server through ServeRPC after one call. served-end counts only the
 // serving side (its goroutine, stream, codec and rpc.Server): the dialing
 // side runs in a child process (this test binary running
-// TestIdleDialerHelper), as a plugin's peer does. both-ends keeps both
+// TestIdleDialerHelper), as a plugin's peer does; its ns/op is the child
+// process's start and exit, not a figure of merit. both-ends keeps both
 // sides in this process and adds the DialRPC client with its reader
 // goroutine.
 func BenchmarkIdleServedObject(b *testing.B) {
