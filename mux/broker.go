@@ -25,15 +25,15 @@ type Broker struct {
 	sess *yamux.Session
 	cfg  Config
 	log  *slog.Logger
-	next atomic.Uint32 // the last id NextID returned
+	next atomic.Uint32  // the last id NextID returned
+	done chan struct{}  // closed, under mu, when the session is gone
+	wg   sync.WaitGroup // the accept loop and the stream identifiers
 
 	mu      sync.Mutex               // guards the fields below
 	waiting map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
 	parked  map[uint32]*parkedStream // identified streams no Accept waited for
 	closing bool                     // set with err, before done is closed
 	err     error                    // why the broker is done; read-only once done is closed
-	done    chan struct{}            // closed when the session is gone
-	wg      sync.WaitGroup           // the accept loop and the stream identifiers
 }
 
 // parkedStream is an incoming stream waiting for its Accept. The
