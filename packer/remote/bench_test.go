@@ -67,24 +67,27 @@ func (e *tcpEcho) roundTrips(b *testing.B, n int) time.Duration {
 }
 
 // floor accumulates floor samples taken with the benchmark timer stopped.
+// One op of the floor is perOp round trips.
 type floor struct {
-	echo  *tcpEcho
-	total time.Duration
-	ops   int
+	echo   *tcpEcho
+	perOp  int
+	total  time.Duration
+	rounds int
 }
 
-// sample measures one op of the floor (rounds round trips).
+// sample measures rounds round trips, back to back like the timed work.
 func (f *floor) sample(b *testing.B, rounds int) {
 	b.StopTimer()
 	f.total += f.echo.roundTrips(b, rounds)
-	f.ops++
+	f.rounds += rounds
 	b.StartTimer()
 }
 
-// report reports time per op against time per floor op.
+// report reports time per op against the time of perOp round trips.
 func (f *floor) report(b *testing.B) {
 	per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	b.ReportMetric(per/(float64(f.total.Nanoseconds())/float64(f.ops)), "x-floor")
+	floorOp := float64(f.total.Nanoseconds()) / float64(f.rounds) * float64(f.perOp)
+	b.ReportMetric(per/floorOp, "x-floor")
 }
 
 // withPluginUi runs f in the plugin with a proxy of a host countingUi,
@@ -105,7 +108,7 @@ func withPluginUi(b *testing.B, f func(ui packer.Ui)) *countingUi {
 // BenchmarkUiSay is one Ui.Say from the plugin to the host on an open
 // stream, against one raw TCP 64-byte round trip.
 func BenchmarkUiSay(b *testing.B) {
-	fl := &floor{echo: newTCPEcho(b)}
+	fl := &floor{echo: newTCPEcho(b), perOp: 1}
 	var n int
 	hostUi := withPluginUi(b, func(ui packer.Ui) {
 		ui.Say("warm up")
@@ -114,7 +117,7 @@ func BenchmarkUiSay(b *testing.B) {
 		for i := range b.N {
 			ui.Say("a line of progress")
 			if i%256 == 255 {
-				fl.sample(b, 1)
+				fl.sample(b, 32)
 			}
 		}
 		b.StopTimer()
@@ -123,8 +126,8 @@ func BenchmarkUiSay(b *testing.B) {
 	if got := hostUi.says.Load(); got != int64(n)+1 {
 		b.Fatalf("host saw %d Says, want %d", got, n+1)
 	}
-	if fl.ops == 0 {
-		fl.sample(b, 1)
+	if fl.rounds == 0 {
+		fl.sample(b, 32)
 	}
 	fl.report(b)
 }
@@ -141,7 +144,7 @@ func BenchmarkProvisionSay100(b *testing.B) {
 	}}
 	s := connect(b, "tcp", fake)
 	p := NewProvisioner(s.client, s.host, s.opts)
-	fl := &floor{echo: newTCPEcho(b)}
+	fl := &floor{echo: newTCPEcho(b), perOp: 101}
 	hostUi := &countingUi{}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -72,50 +72,59 @@ type shutdowner interface {
 }
 
 // served is one object this side serves on its own stream. Its goroutine
-// (run) accepts the peer's dial, serves net/rpc on the stream until the
-// stream ends, and unregisters the object.
+// (run) accepts the peer's dial and serves the stream (see objServer)
+// until it ends; the goroutine that sees the end unregisters the object
+// once its lifetime is over.
 type served struct {
-	b      *mux.Broker
-	id     uint32
-	rcvr   interface{}
-	srv    *rpc.Server
-	cancel context.CancelFunc // aborts the Accept
-	exited chan struct{}      // closed when run returns
+	b       *mux.Broker
+	id      uint32
+	svc     string
+	rcvr    interface{}
+	methods methodSet
+	cancel  context.CancelFunc // ends the lifetime: abandons the Accept
+	exited  chan struct{}      // closed when the object is gone
 
 	mu      sync.Mutex // guards conn and stopped
 	conn    net.Conn
 	stopped bool
 }
 
-// run is the served object's goroutine. ctx is the object's lifetime: it
-// ends with stop (or never, for the session's objects). The object stays
-// registered, so that references handed back resolve, until its lifetime
-// or the session is over, even if the peer closed its stream earlier.
+// run is the served object's first goroutine. ctx is the object's
+// lifetime: it ends with stop (or never, for the session's objects).
 func (s *served) run(ctx context.Context) {
-	defer close(s.exited)
-	defer registryRemove(s.b, s.id)
-	defer func() {
-		select {
-		case <-ctx.Done():
-		case <-s.b.Done():
-		}
-	}()
-	if sd, ok := s.rcvr.(shutdowner); ok {
-		defer sd.shutdown()
-	}
 	conn, err := acceptLoop(ctx, s.b, s.id, func() bool { return ctx.Err() == nil })
 	if err != nil {
-		return // the lifetime ended before the peer dialled: nothing to serve
+		s.finish(ctx) // the lifetime ended before the peer dialled
+		return
 	}
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
 		conn.Close()
+		s.finish(ctx)
 		return
 	}
 	s.conn = conn
 	s.mu.Unlock()
-	s.srv.ServeCodec(codec.NewServerCodec(conn)) // closes conn when done
+	srv := &objServer{codec: codec.NewServerCodec(conn), svc: s.svc, rcvr: reflect.ValueOf(s.rcvr),
+		methods: s.methods, end: func() { s.finish(ctx) }}
+	srv.next()
+}
+
+// finish runs once the stream has ended: it releases the receiver's state
+// and, once the lifetime or the session is over, unregisters the object.
+// It stays registered until then, even if the peer closed its stream
+// earlier, so that references handed back resolve.
+func (s *served) finish(ctx context.Context) {
+	defer close(s.exited)
+	defer registryRemove(s.b, s.id)
+	if sd, ok := s.rcvr.(shutdowner); ok {
+		sd.shutdown()
+	}
+	select {
+	case <-ctx.Done():
+	case <-s.b.Done():
+	}
 }
 
 // stop ends the object's lifetime: a pending Accept is abandoned and the
@@ -173,6 +182,9 @@ func (st site) export(k *kind, obj interface{}) (wire.Object, error) {
 type kind struct {
 	svc  string
 	rcvr func(st site, obj interface{}) interface{}
+
+	once sync.Once // computes set
+	set  methodSet // the methods of the receivers
 }
 
 // memoKey identifies an object served in a scope, so that handing out the
@@ -224,7 +236,7 @@ func (s *scope) export(k *kind, obj interface{}) (wire.Object, error) {
 	if id, ok := s.memo[key]; memo && ok {
 		return wire.Object{ID: id}, nil
 	}
-	sv, err := startServed(s.b, k.svc, obj, k.rcvr(s.site(), obj))
+	sv, err := startServed(s.b, k, obj, k.rcvr(s.site(), obj))
 	if err != nil {
 		return wire.Object{}, err
 	}
@@ -244,7 +256,7 @@ func exportSession(b *mux.Broker, opts *options, k *kind, obj interface{}) (wire
 	if ref, ok := yoursRef(b, obj); ok || obj == nil {
 		return ref, nil
 	}
-	sv, err := startServed(b, k.svc, obj, k.rcvr(site{b: b, opts: opts}, obj))
+	sv, err := startServed(b, k, obj, k.rcvr(site{b: b, opts: opts}, obj))
 	if err != nil {
 		return wire.Object{}, err
 	}
@@ -284,15 +296,15 @@ func canCompare(v interface{}) (ok bool) {
 	return v == v //nolint:staticcheck // the comparison itself is the test
 }
 
-// startServed registers obj and starts serving rcvr under svc on a fresh
-// id of b.
-func startServed(b *mux.Broker, svc string, obj, rcvr interface{}) (*served, error) {
-	srv := rpc.NewServer()
-	if err := srv.RegisterName(svc, rcvr); err != nil {
-		return nil, fmt.Errorf("remote: serve %s: %w", svc, err)
+// startServed registers obj and starts serving rcvr as k on a fresh id of
+// b.
+func startServed(b *mux.Broker, k *kind, obj, rcvr interface{}) (*served, error) {
+	methods := k.methods(rcvr)
+	if len(methods) == 0 {
+		return nil, fmt.Errorf("remote: serve %s: %T has no methods", k.svc, rcvr)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	sv := &served{b: b, id: b.NextID(), rcvr: rcvr, srv: srv, cancel: cancel, exited: make(chan struct{})}
+	sv := &served{b: b, id: b.NextID(), svc: k.svc, rcvr: rcvr, methods: methods, cancel: cancel, exited: make(chan struct{})}
 	registryAdd(b, sv.id, obj, rcvr)
 	go sv.run(ctx)
 	return sv, nil
