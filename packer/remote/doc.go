@@ -70,10 +70,15 @@
 //	Cache          Lock Unlock RLock RUnlock
 //	Communicator   Start Wait Upload Download UploadDir DownloadDir Cancel
 //
-// The proxies of objects this package dials use a net/rpc client of their
-// own that speaks the same protocol but has no reader goroutine: the
-// callers waiting for replies take turns reading the stream, so an idle
-// proxy costs no goroutine.
+// Both ends of an object's stream speak net/rpc's protocol with lean
+// implementations of their own. The proxy's client has no reader
+// goroutine: the callers waiting for replies take turns reading the
+// stream. The served side has no rpc.Server per object: the goroutine that
+// reads a request starts a fresh one to wait for the next, then runs the
+// method (on its own goroutine, as rpc.Server does) and exits. An idle
+// object and its proxy therefore cost one small goroutine between them.
+// (Main components are served by the caller's rpc.Server and called
+// through the caller's rpc.Client.)
 //
 // # Cancellation
 //
