@@ -56,7 +56,7 @@ func (c *communicatorClient) wait(id uint64, cmd *packer.RemoteCmd, streams *cmd
 	}
 	if err != nil {
 		streams.finish(true)
-		cmd.SetError(fmt.Errorf("remote: command %q: %w", cmd.Command, c.opts.transportError(c.b, name, err)))
+		cmd.SetError(fmt.Errorf("remote: command %q: %w", cmd.Command, c.failure(name, err)))
 		return
 	}
 	streams.finish(false)

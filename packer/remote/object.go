@@ -391,6 +391,14 @@ func (l *link) client() (rpcConn, error) {
 	return l.c, nil
 }
 
+// expired reports whether the link was closed because its lifetime
+// ended.
+func (l *link) expired() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
 // close closes the link's stream; later calls fail with ErrExpired.
 func (l *link) close() {
 	l.mu.Lock()

@@ -50,9 +50,18 @@ func (p *peer) call(method string, args interface{}, reply wire.Reply) error {
 		return p.opts.transportError(p.b, name, err)
 	}
 	if err := c.start(name, args, reply)(); err != nil {
-		return p.opts.transportError(p.b, name, err)
+		return p.failure(name, err)
 	}
 	return decodeError(reply.Failure())
+}
+
+// failure describes a call of name that got no reply: the object's
+// lifetime ended under it (ErrExpired), or the transport failed.
+func (p *peer) failure(name string, err error) error {
+	if p.link.expired() {
+		return fmt.Errorf("remote: %s: %w (%v)", name, ErrExpired, err)
+	}
+	return p.opts.transportError(p.b, name, err)
 }
 
 // callCtx makes a long call: it fills in *call from ctx (id, deadline,
@@ -77,7 +86,7 @@ func (p *peer) startCtx(ctx context.Context, method string, call *wire.Call, arg
 	wait := c.start(name, args, reply)
 	stop = forwardCancel(ctx, c, p.svc, *call)
 	if err := wait(); err != nil {
-		return stop, p.opts.transportError(p.b, name, err)
+		return stop, p.failure(name, err)
 	}
 	return stop, decodeError(reply.Failure())
 }
