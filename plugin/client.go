@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/rpc"
 	"os"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/remote"
 	"github.com/muxplug/muxplug/plugin/internal/wire"
 )
 
@@ -43,7 +43,7 @@ type Client struct {
 	mu      sync.Mutex // guards proc, broker, rpc, unixDir, kinds
 	proc    *process
 	broker  *mux.Broker
-	rpc     *rpc.Client
+	rpc     *remote.Client // of stream 0
 	unixDir string
 	kinds   []string // what Control.Info said the plugin serves
 
@@ -242,11 +242,12 @@ func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ack
 		conn.Close()
 		return nil, fmt.Errorf("open session: %w", err)
 	}
-	rc, err := b.DialRPC(ctx, 0)
+	conn0, err := b.Dial(ctx, 0)
 	if err != nil {
 		b.Close()
 		return nil, fmt.Errorf("open main stream: %w", err)
 	}
+	rc := remote.NewClient(conn0)
 	c.mu.Lock()
 	c.broker, c.rpc = b, rc
 	c.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/muxplug/muxplug/packer/remote"
 	"github.com/muxplug/muxplug/plugin/internal/wire"
 )
 
@@ -50,24 +51,21 @@ func (s *controlService) Exit(_ wire.Empty, _ *wire.Empty) error {
 
 // callControl makes a control call bounded by ctx. A transport failure is
 // passed through wrap (which attaches the plugin's exit status once it died).
-func callControl(ctx context.Context, c *rpc.Client, method string, args, reply any, wrap func(error) error) error {
+func callControl(ctx context.Context, c *remote.Client, method string, args, reply any, wrap func(error) error) error {
 	return callRPC(ctx, c, controlName+"."+method, args, reply, wrap)
 }
 
-func callRPC(ctx context.Context, c *rpc.Client, method string, args, reply any, wrap func(error) error) error {
-	call := c.Go(method, args, reply, make(chan *rpc.Call, 1))
-	select {
-	case <-call.Done:
-	case <-ctx.Done():
-		return fmt.Errorf("plugin: %s: %w", method, context.Cause(ctx))
-	}
-	if call.Error == nil {
+func callRPC(ctx context.Context, c *remote.Client, method string, args, reply any, wrap func(error) error) error {
+	err := c.CallContext(ctx, method, args, reply)
+	switch {
+	case err == nil:
 		return nil
+	case ctx.Err() != nil && errors.Is(err, context.Cause(ctx)):
+		return fmt.Errorf("plugin: %s: %w", method, err)
+	case isTransportError(err):
+		return fmt.Errorf("plugin: %s: %w", method, wrap(err))
 	}
-	if isTransportError(call.Error) {
-		return fmt.Errorf("plugin: %s: %w", method, wrap(call.Error))
-	}
-	return fmt.Errorf("plugin: %s: %w", method, call.Error)
+	return fmt.Errorf("plugin: %s: %w", method, err)
 }
 
 // isTransportError reports whether err from a net/rpc client is a failure of

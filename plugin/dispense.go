@@ -3,7 +3,6 @@ package plugin
 import (
 	"fmt"
 	"log/slog"
-	"net/rpc"
 	"slices"
 	"strings"
 
@@ -67,7 +66,7 @@ func (c *Client) Provisioner() (packer.Provisioner, error) {
 
 // dispense starts the client if needed and checks that the plugin serves
 // kind and is still running.
-func (c *Client) dispense(kind string) (*rpc.Client, *mux.Broker, error) {
+func (c *Client) dispense(kind string) (*remote.Client, *mux.Broker, error) {
 	if _, err := c.Start(); err != nil {
 		return nil, nil, err
 	}
@@ -95,6 +94,6 @@ func (c *Client) remoteOptions() *remote.Options {
 }
 
 // registerComponent adds the component's net/rpc service to srv.
-func registerComponent(srv *rpc.Server, b *mux.Broker, component interface{}, log *slog.Logger) error {
+func registerComponent(srv *remote.Server, b *mux.Broker, component interface{}, log *slog.Logger) error {
 	return remote.Register(srv, b, component, &remote.Options{Logger: log})
 }

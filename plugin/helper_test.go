@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/rpc"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/remote"
 )
 
 // The test binary doubles as every fake plugin (and fake host) the tests
@@ -128,7 +128,7 @@ func helperServe() int {
 	return code
 }
 
-func registerTestService(srv *rpc.Server, _ *mux.Broker) error {
+func registerTestService(srv *remote.Server, _ *mux.Broker) error {
 	return srv.RegisterName("Test", testService{})
 }
 

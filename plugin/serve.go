@@ -6,12 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/rpc"
 	"os"
 	"strconv"
 	"time"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/remote"
 )
 
 // Defaults of ServeConfig fields.
@@ -62,7 +62,7 @@ type ServeConfig struct {
 	Stdin io.Reader
 
 	// register, if set, adds services to stream 0 (tests use it).
-	register func(*rpc.Server, *mux.Broker) error
+	register func(*remote.Server, *mux.Broker) error
 }
 
 func (c *ServeConfig) withDefaults() ServeConfig {
@@ -254,7 +254,7 @@ func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kinds []stri
 		return err
 	}
 	served := make(chan error, 1)
-	go func() { served <- b.ServeRPC(ctx, 0, srv) }()
+	go func() { served <- serveStream0(ctx, b, srv) }()
 	select {
 	case <-b.Done():
 	case err = <-served: // stream 0 ended: the host is done with us
@@ -282,8 +282,18 @@ func lingerForClose(b *mux.Broker) {
 	}
 }
 
-func newServer(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*rpc.Server, *controlService, error) {
-	srv := rpc.NewServer()
+// serveStream0 accepts stream 0 and serves srv on it until it ends.
+func serveStream0(ctx context.Context, b *mux.Broker, srv *remote.Server) error {
+	conn, err := b.Accept(ctx, 0)
+	if err != nil {
+		return err
+	}
+	srv.ServeConn(conn)
+	return nil
+}
+
+func newServer(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*remote.Server, *controlService, error) {
+	srv := remote.NewServer()
 	ctl := newControlService(kinds)
 	if err := srv.RegisterName(controlName, ctl); err != nil {
 		return nil, nil, fmt.Errorf("plugin: register control service: %w", err)

@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"errors"
-	"net/rpc"
 	"sync"
 	"testing"
 	"time"
@@ -127,7 +126,7 @@ func TestCallTableSessionEnd(t *testing.T) {
 func connectBuilder(t *testing.T, network string, fake packer.Builder) (packer.Builder, *builderServer, *session) {
 	t.Helper()
 	var bs *builderServer
-	s := connectWith(t, network, func(srv *rpc.Server, b *mux.Broker, opts *Options) error {
+	s := connectWith(t, network, func(srv Registrar, b *mux.Broker, opts *Options) error {
 		bs = builderKind.rcvr(site{b: b, opts: newOptions(opts)}, fake).(*builderServer)
 		return srv.RegisterName(BuilderService, bs)
 	})

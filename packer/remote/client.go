@@ -41,7 +41,7 @@ func (s stdConn) close() { s.c.Close() }
 type syncClient struct {
 	codec  rpc.ClientCodec
 	reader chan struct{} // capacity 1: holding a slot is the right to read
-	send   sync.Mutex    // serialises WriteRequest and guards req
+	wmu    sync.Mutex    // serialises WriteRequest and guards req
 	req    rpc.Request
 
 	mu      sync.Mutex // guards the fields below
@@ -52,6 +52,7 @@ type syncClient struct {
 
 // pendingCall is a call whose reply has not been read yet.
 type pendingCall struct {
+	seq   uint64
 	reply interface{}
 	err   error
 	done  chan struct{} // closed when err and reply are final
@@ -66,29 +67,52 @@ func newSyncClient(conn io.ReadWriteCloser) *syncClient {
 }
 
 func (c *syncClient) start(method string, args, reply interface{}) func() error {
+	pc, err := c.send(method, args, reply)
+	if err != nil {
+		return func() error { return err }
+	}
+	return func() error { return c.wait(pc) }
+}
+
+// send sends a request and returns the call that waits for its reply.
+func (c *syncClient) send(method string, args, reply interface{}) (*pendingCall, error) {
 	pc := &pendingCall{reply: reply, done: make(chan struct{})}
 	c.mu.Lock()
 	if c.err != nil {
 		err := c.err
 		c.mu.Unlock()
-		return func() error { return err }
+		return nil, err
 	}
 	c.seq++
-	seq := c.seq
-	c.pending[seq] = pc
+	pc.seq = c.seq
+	c.pending[pc.seq] = pc
 	c.mu.Unlock()
 
-	c.send.Lock()
-	c.req = rpc.Request{ServiceMethod: method, Seq: seq}
+	c.wmu.Lock()
+	c.req = rpc.Request{ServiceMethod: method, Seq: pc.seq}
 	err := c.codec.WriteRequest(&c.req, args)
-	c.send.Unlock()
+	c.wmu.Unlock()
 	if err != nil {
 		c.mu.Lock()
-		delete(c.pending, seq)
+		delete(c.pending, pc.seq)
 		c.mu.Unlock()
-		return func() error { return err }
+		return nil, err
 	}
-	return func() error { return c.wait(pc) }
+	return pc, nil
+}
+
+// abandon gives up on pc with err unless its reply is already being read;
+// it reports whether it did. A reply that arrives later is discarded.
+func (c *syncClient) abandon(pc *pendingCall, err error) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending[pc.seq] != pc {
+		return false
+	}
+	delete(c.pending, pc.seq)
+	pc.err = err
+	close(pc.done)
+	return true
 }
 
 // wait waits for pc's reply, reading the stream whenever no other caller

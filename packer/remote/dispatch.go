@@ -9,99 +9,146 @@ import (
 	"sync"
 )
 
-// Objects that this package serves on streams of their own are served by
-// objServer rather than by an rpc.Server: the same net/rpc protocol and
-// method rules, but without an rpc.Server (and its method tables) per
-// object, and without a long-lived goroutine that decodes requests. The
-// goroutine that reads a request starts a fresh goroutine to wait for the
-// next one, then runs the method and exits; so an idle object holds one
-// goroutine whose stack never grew, and a method runs on its own goroutine
-// as under rpc.Server, so long calls and their Cancel overlap.
+// Objects that this package serves on streams of their own, and the main
+// streams a Server serves, are served by objServer rather than by an
+// rpc.Server: the same net/rpc protocol and method rules, but without a
+// long-lived goroutine that decodes requests and hands each to a goroutine
+// of its own. The goroutine that reads a request starts a fresh goroutine
+// to wait for the next one, then runs the method and exits; so an idle
+// object holds one goroutine whose stack never grew, a method starts
+// without a hand-off, and a method runs on its own goroutine as under
+// rpc.Server, so long calls and their Cancel overlap. A method known to
+// return at once (a Cancel) runs on the reading goroutine, which then reads
+// the next request: no goroutine is started for it.
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
-// method is one net/rpc-style method: func(rcvr, *Args, *Reply) error.
+// method is one net/rpc-style method: func(rcvr, Args or *Args, *Reply)
+// error.
 type method struct {
 	fn        reflect.Value
 	argType   reflect.Type // Args
+	argPtr    bool         // the method takes *Args
 	replyType reflect.Type // Reply
+	inline    bool         // returns at once: run it on the reading goroutine
 }
 
 // methodSet is the methods of one receiver type, by name.
 type methodSet map[string]*method
 
-// methodsOf returns the net/rpc-style methods of t: exported, with two
-// pointer arguments and an error result.
-func methodsOf(t reflect.Type) methodSet {
+// inlineMethods names the methods of this package's receivers that only
+// record something and return: they may run on the goroutine that reads
+// the stream.
+var inlineMethods = map[string]bool{"Cancel": true}
+
+// methodsOf returns the net/rpc-style methods of t: exported, with a
+// pointer reply argument and an error result. Unless anyArgs is set (a
+// Server's services, which follow net/rpc's rules), the argument must be a
+// pointer too.
+func methodsOf(t reflect.Type, anyArgs bool) methodSet {
 	ms := make(methodSet)
 	for i := 0; i < t.NumMethod(); i++ {
 		m := t.Method(i)
 		mt := m.Type
 		if !m.IsExported() || mt.NumIn() != 3 || mt.NumOut() != 1 || mt.Out(0) != errorType ||
-			mt.In(1).Kind() != reflect.Pointer || mt.In(2).Kind() != reflect.Pointer {
+			mt.In(2).Kind() != reflect.Pointer {
 			continue
 		}
-		ms[m.Name] = &method{fn: m.Func, argType: mt.In(1).Elem(), replyType: mt.In(2).Elem()}
+		arg, ptr := mt.In(1), mt.In(1).Kind() == reflect.Pointer
+		if ptr {
+			arg = arg.Elem()
+		} else if !anyArgs {
+			continue
+		}
+		ms[m.Name] = &method{fn: m.Func, argType: arg, argPtr: ptr, replyType: mt.In(2).Elem()}
 	}
 	return ms
 }
 
-// methods returns the method set of k's receivers, computed once.
+// methods returns the method set of k's receivers, computed once. Its
+// Cancel runs inline.
 func (k *kind) methods(rcvr interface{}) methodSet {
-	k.once.Do(func() { k.set = methodsOf(reflect.TypeOf(rcvr)) })
+	k.once.Do(func() {
+		k.set = methodsOf(reflect.TypeOf(rcvr), false)
+		for name, m := range k.set {
+			m.inline = inlineMethods[name]
+		}
+	})
 	return k.set
 }
 
-// objServer serves one object's receiver on one stream.
-type objServer struct {
-	codec   rpc.ServerCodec
-	svc     string
+// service is one receiver served under a name.
+type service struct {
+	name    string
 	rcvr    reflect.Value
 	methods methodSet
-	end     func() // runs once the stream has ended and every call is answered
+}
+
+// objServer serves the services of one stream: one object's, or those a
+// Server holds.
+type objServer struct {
+	codec rpc.ServerCodec
+	find  func(name string) *service // nil if no service has that name
+	end   func()                     // runs once the stream has ended and every call is answered
 
 	sending sync.Mutex     // serialises WriteResponse
 	calls   sync.WaitGroup // methods running
 }
 
-// next reads one request and answers it. It is called by the goroutine
-// that waits for the request; once the request is read, a new goroutine
-// waits for the next one while this one runs the method.
-func (s *objServer) next() {
-	var req rpc.Request
-	if err := s.codec.ReadRequestHeader(&req); err != nil {
-		s.calls.Wait()
-		s.codec.Close()
-		s.end()
+// serve reads requests and answers them until the stream ends. Once a
+// request that runs on its own goroutine is read, a new goroutine takes
+// over the reading (see the top of this file).
+func (s *objServer) serve() {
+	for {
+		var req rpc.Request
+		if err := s.codec.ReadRequestHeader(&req); err != nil {
+			s.calls.Wait()
+			s.codec.Close()
+			s.end()
+			return
+		}
+		svc, m, argv, replyv, err := s.readBody(&req)
+		if err != nil || m.inline {
+			s.respond(&req, svc, m, argv, replyv, err)
+			continue
+		}
+		s.calls.Add(1)
+		go s.serve()
+		s.respond(&req, svc, m, argv, replyv, nil)
+		s.calls.Done()
 		return
 	}
-	m, argv, replyv, err := s.readBody(&req)
-	s.calls.Add(1)
-	defer s.calls.Done()
-	go s.next()
-	s.respond(&req, m, argv, replyv, err)
 }
 
 // readBody finds the request's method and decodes its argument.
-func (s *objServer) readBody(req *rpc.Request) (*method, reflect.Value, reflect.Value, error) {
-	svc, name, ok := strings.Cut(req.ServiceMethod, ".")
-	m := s.methods[name]
-	if !ok || svc != s.svc || m == nil {
+func (s *objServer) readBody(req *rpc.Request) (*service, *method, reflect.Value, reflect.Value, error) {
+	name, mname, ok := strings.Cut(req.ServiceMethod, ".")
+	var svc *service
+	var m *method
+	if ok {
+		if svc = s.find(name); svc != nil {
+			m = svc.methods[mname]
+		}
+	}
+	if m == nil {
 		err := s.codec.ReadRequestBody(nil)
-		return nil, reflect.Value{}, reflect.Value{}, errors.Join(
+		return nil, nil, reflect.Value{}, reflect.Value{}, errors.Join(
 			fmt.Errorf("rpc: can't find method %s", req.ServiceMethod), err)
 	}
 	argv := reflect.New(m.argType)
 	if err := s.codec.ReadRequestBody(argv.Interface()); err != nil {
-		return nil, reflect.Value{}, reflect.Value{}, fmt.Errorf("rpc: reading body of %s: %w", req.ServiceMethod, err)
+		return nil, nil, reflect.Value{}, reflect.Value{}, fmt.Errorf("rpc: reading body of %s: %w", req.ServiceMethod, err)
 	}
-	return m, argv, reflect.New(m.replyType), nil
+	if !m.argPtr {
+		argv = argv.Elem()
+	}
+	return svc, m, argv, reflect.New(m.replyType), nil
 }
 
 // respond runs m (unless the request already failed) and sends the reply.
-func (s *objServer) respond(req *rpc.Request, m *method, argv, replyv reflect.Value, err error) {
+func (s *objServer) respond(req *rpc.Request, svc *service, m *method, argv, replyv reflect.Value, err error) {
 	if err == nil {
-		out := m.fn.Call([]reflect.Value{s.rcvr, argv, replyv})
+		out := m.fn.Call([]reflect.Value{svc.rcvr, argv, replyv})
 		if e, _ := out[0].Interface().(error); e != nil {
 			err = e
 		}

@@ -32,7 +32,7 @@ func TestMethodSets(t *testing.T) {
 		{communicatorKind, newLocalComm(t), []string{"Cancel", "Download", "DownloadDir", "Start", "Upload", "UploadDir", "Wait"}},
 	} {
 		var got []string
-		for name := range methodsOf(reflect.TypeOf(c.k.rcvr(st, c.obj))) {
+		for name := range methodsOf(reflect.TypeOf(c.k.rcvr(st, c.obj)), false) {
 			got = append(got, name)
 		}
 		sort.Strings(got)

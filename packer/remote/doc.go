@@ -2,12 +2,14 @@
 // github.com/muxplug/muxplug/packer across a muxplug connection: Go
 // net/rpc calls, encoded with package codec, on streams of a mux.Broker.
 //
-// A plugin registers its component with Register on the net/rpc server it
-// serves on the main stream (id 0); the host wraps its client of that
-// stream with NewBuilder, NewCommand, NewHook, NewPostProcessor or
-// NewProvisioner and uses the result as it would use a local component.
-// Package plugin does both; use this package directly only to build your
-// own transport.
+// A plugin registers its component with Register on the server it serves
+// on the main stream (id 0); the host wraps its client of that stream with
+// NewBuilder, NewCommand, NewHook, NewPostProcessor or NewProvisioner and
+// uses the result as it would use a local component. Package plugin does
+// both, with this package's Server and Client: they speak net/rpc's
+// protocol, so an rpc.Server and an rpc.Client (with package codec) work
+// too, at the cost of more goroutine hand-offs per call. Use this package
+// directly only to build your own transport.
 //
 // # Objects
 //
@@ -75,10 +77,10 @@
 // goroutine: the callers waiting for replies take turns reading the
 // stream. The served side has no rpc.Server per object: the goroutine that
 // reads a request starts a fresh one to wait for the next, then runs the
-// method (on its own goroutine, as rpc.Server does) and exits. An idle
-// object and its proxy therefore cost one small goroutine between them.
-// (Main components are served by the caller's rpc.Server and called
-// through the caller's rpc.Client.)
+// method (on its own goroutine, as rpc.Server does) and exits; a Cancel
+// runs on the reading goroutine, which then reads on. An idle object and
+// its proxy therefore cost one small goroutine between them. Server and
+// Client are the same two, exported for the main stream.
 //
 // # Cancellation
 //

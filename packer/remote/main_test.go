@@ -49,8 +49,12 @@ func servedReceivers[T any](b *mux.Broker) []T {
 	return out
 }
 
-// networks are the transports every end-to-end test runs over.
-var networks = []string{"pipe", "tcp"}
+// networks are the transports every end-to-end test runs over. The main
+// stream is served by a Server and called through a Client, as package
+// plugin does, except over "tcp+netrpc": an rpc.Server and an rpc.Client.
+var networks = []string{"pipe", "tcp", netrpcTCP}
+
+const netrpcTCP = "tcp+netrpc"
 
 // forEachNetwork runs f as a subtest per transport.
 func forEachNetwork(t *testing.T, f func(t *testing.T, network string)) {
@@ -138,8 +142,8 @@ func pair(t testing.TB, network string) (host, plugin *mux.Broker) {
 // stream, as package plugin sets them up.
 type session struct {
 	host, plugin *mux.Broker
-	client       *rpc.Client // the host's client of the main stream
-	opts         *Options    // what both sides use; logs go to log
+	client       Caller   // the host's client of the main stream
+	opts         *Options // what both sides use; logs go to log
 	log          *logBuffer
 }
 
@@ -147,18 +151,50 @@ type session struct {
 // session; everything is torn down at cleanup, in order.
 func connect(t testing.TB, network string, component interface{}) *session {
 	t.Helper()
-	return connectWith(t, network, func(srv *rpc.Server, b *mux.Broker, opts *Options) error {
+	return connectWith(t, network, func(srv Registrar, b *mux.Broker, opts *Options) error {
 		return Register(srv, b, component, opts)
 	})
 }
 
 // connectWith is connect with a function that registers the plugin's
 // services.
-func connectWith(t testing.TB, network string, register func(*rpc.Server, *mux.Broker, *Options) error) *session {
+func connectWith(t testing.TB, network string, register func(Registrar, *mux.Broker, *Options) error) *session {
 	t.Helper()
 	s := &session{log: &logBuffer{}}
 	s.opts = &Options{Logger: slog.New(slog.NewTextHandler(s.log, nil))}
 	s.host, s.plugin = pair(t, network)
+	if network == netrpcTCP {
+		connectNetRPC(t, s, register)
+		return s
+	}
+	srv := NewServer()
+	if err := register(srv, s.plugin, s.opts); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		if conn, err := s.plugin.Accept(context.Background(), 0); err == nil {
+			srv.ServeConn(conn)
+		}
+	}()
+	t.Cleanup(func() { <-served })
+	t.Cleanup(func() { s.plugin.Close() })
+	t.Cleanup(func() { s.host.Close() })
+	conn, err := s.host.Dial(context.Background(), 0)
+	if err != nil {
+		t.Fatalf("Dial(0): %v", err)
+	}
+	c := NewClient(conn)
+	t.Cleanup(func() { c.Close() })
+	s.client = c
+	return s
+}
+
+// connectNetRPC sets up s's main stream with net/rpc's own server and
+// client.
+func connectNetRPC(t testing.TB, s *session, register func(Registrar, *mux.Broker, *Options) error) {
+	t.Helper()
 	srv := rpc.NewServer()
 	if err := register(srv, s.plugin, s.opts); err != nil {
 		t.Fatalf("register: %v", err)
@@ -174,7 +210,6 @@ func connectWith(t testing.TB, network string, register func(*rpc.Server, *mux.B
 	}
 	t.Cleanup(func() { c.Close() })
 	s.client = c
-	return s
 }
 
 // waitStreams waits until b counts want open streams. The count is

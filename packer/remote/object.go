@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/rpc"
 	"reflect"
 	"sync"
 
@@ -106,9 +105,15 @@ func (s *served) run(ctx context.Context) {
 	}
 	s.conn = conn
 	s.mu.Unlock()
-	srv := &objServer{codec: codec.NewServerCodec(conn), svc: s.svc, rcvr: reflect.ValueOf(s.rcvr),
-		methods: s.methods, end: func() { s.finish(ctx) }}
-	srv.next()
+	svc := &service{name: s.svc, rcvr: reflect.ValueOf(s.rcvr), methods: s.methods}
+	srv := &objServer{codec: codec.NewServerCodec(conn), end: func() { s.finish(ctx) },
+		find: func(name string) *service {
+			if name != svc.name {
+				return nil
+			}
+			return svc
+		}}
+	srv.serve()
 }
 
 // finish runs once the stream has ended: it releases the receiver's state
@@ -367,8 +372,8 @@ type link struct {
 	fixed  bool
 }
 
-func newFixedLink(b *mux.Broker, c *rpc.Client) *link {
-	return &link{b: b, c: stdConn{c}, fixed: true}
+func newFixedLink(b *mux.Broker, c Caller) *link {
+	return &link{b: b, c: mainConn(c), fixed: true}
 }
 
 // client returns the link's client, dialling the peer on first use. Dial

@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"fmt"
-	"net/rpc"
 
 	"github.com/muxplug/muxplug/codec"
 	"github.com/muxplug/muxplug/mux"
@@ -23,7 +22,7 @@ type peer struct {
 }
 
 // newMainPeer returns the peer of a main component reached through c.
-func newMainPeer(c *rpc.Client, b *mux.Broker, svc string, o *Options) *peer {
+func newMainPeer(c Caller, b *mux.Broker, svc string, o *Options) *peer {
 	return &peer{b: b, svc: svc, link: newFixedLink(b, c), opts: newOptions(o)}
 }
 
