@@ -40,7 +40,7 @@ func newCall(ctx context.Context) wire.Call {
 // context.DeadlineExceeded. The Cancel is sent without waiting for its
 // reply.
 func forwardCancel(ctx context.Context, c rpcConn, svc string, call wire.Call) (stop func() bool) {
-	if call.Canceled {
+	if call.Canceled || ctx.Done() == nil {
 		return func() bool { return true }
 	}
 	return context.AfterFunc(ctx, func() {

@@ -18,8 +18,8 @@ import (
 // object holds one goroutine whose stack never grew, a method starts
 // without a hand-off, and a method runs on its own goroutine as under
 // rpc.Server, so long calls and their Cancel overlap. A method known to
-// return at once (a Cancel) runs on the reading goroutine, which then reads
-// the next request: no goroutine is started for it.
+// return at once (see inlineMethods) runs on the reading goroutine, which
+// then reads the next request: no goroutine is started for it.
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
@@ -36,10 +36,19 @@ type method struct {
 // methodSet is the methods of one receiver type, by name.
 type methodSet map[string]*method
 
-// inlineMethods names the methods of this package's receivers that only
-// record something and return: they may run on the goroutine that reads
-// the stream.
-var inlineMethods = map[string]bool{"Cancel": true}
+// inlineMethods names the methods of this package's receivers that run
+// on the goroutine that reads the stream, saving the start of a goroutine
+// (and the wake-up of an idle thread it often costs): Cancel, which only
+// records something, and the Ui's output methods, which hand a line to
+// the user's Ui and are answered in the order they were sent anyway. A
+// Ui whose output blocks holds up only its own stream. Never a method
+// that may wait for something else (Ui.Ask, a component's methods).
+var inlineMethods = map[string]bool{"Ui.Say": true, "Ui.Message": true, "Ui.Error": true, "Ui.Machine": true}
+
+// runsInline reports whether svc's method runs on the reading goroutine.
+func runsInline(svc, method string) bool {
+	return method == "Cancel" || inlineMethods[svc+"."+method]
+}
 
 // methodsOf returns the net/rpc-style methods of t: exported, with a
 // pointer reply argument and an error result. Unless anyArgs is set (a
@@ -65,13 +74,13 @@ func methodsOf(t reflect.Type, anyArgs bool) methodSet {
 	return ms
 }
 
-// methods returns the method set of k's receivers, computed once. Its
-// Cancel runs inline.
+// methods returns the method set of k's receivers, computed once, with
+// the methods that run inline marked.
 func (k *kind) methods(rcvr interface{}) methodSet {
 	k.once.Do(func() {
 		k.set = methodsOf(reflect.TypeOf(rcvr), false)
 		for name, m := range k.set {
-			m.inline = inlineMethods[name]
+			m.inline = runsInline(k.svc, name)
 		}
 	})
 	return k.set

@@ -73,3 +73,47 @@ func TestUnknownMethod(t *testing.T) {
 		t.Errorf("ui says %q", got)
 	}
 }
+
+// TestInlineMethods checks which served methods run on the goroutine that
+// reads their stream: Cancel and the Ui's output methods, nothing that
+// may wait (Ui.Ask, a component's methods).
+func TestInlineMethods(t *testing.T) {
+	host, _ := pair(t, "pipe")
+	st := site{b: host, opts: newOptions(nil)}
+	for _, c := range []struct {
+		k    *kind
+		obj  interface{}
+		want []string
+	}{
+		{uiKind, &packertest.Ui{}, []string{"Error", "Machine", "Message", "Say"}},
+		{builderKind, &packertest.Builder{}, []string{"Cancel"}},
+		{communicatorKind, newLocalComm(t), []string{"Cancel"}},
+		{artifactKind, &packertest.Artifact{}, nil},
+	} {
+		var got []string
+		for name, m := range c.k.methods(c.k.rcvr(st, c.obj)) {
+			if m.inline {
+				got = append(got, name)
+			}
+		}
+		sort.Strings(got)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s runs %v inline, want %v", c.k.svc, got, c.want)
+		}
+	}
+	srv := NewServer()
+	if err := Register(srv, host, &packertest.Builder{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RegisterName("User", EchoService{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		svc, method string
+		want        bool
+	}{{"Builder", "Cancel", true}, {"Builder", "Prepare", false}, {"Builder", "Run", false}, {"User", "Echo", false}} {
+		if got := srv.find(c.svc).methods[c.method].inline; got != c.want {
+			t.Errorf("Server: %s.%s inline = %v, want %v", c.svc, c.method, got, c.want)
+		}
+	}
+}

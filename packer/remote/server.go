@@ -43,7 +43,7 @@ func (s *Server) RegisterName(name string, rcvr interface{}) error {
 }
 
 // register is RegisterName; with ours set, rcvr is one of this package's
-// receivers, whose Cancel runs inline.
+// receivers, whose Cancel runs inline (see inlineMethods).
 func (s *Server) register(name string, rcvr interface{}, ours bool) error {
 	if !token.IsExported(name) {
 		return fmt.Errorf("remote: register %T: service name %q is not exported", rcvr, name)
@@ -53,7 +53,7 @@ func (s *Server) register(name string, rcvr interface{}, ours bool) error {
 		return fmt.Errorf("remote: register %T as %s: no suitable methods", rcvr, name)
 	}
 	for mname, m := range methods {
-		m.inline = ours && inlineMethods[mname]
+		m.inline = ours && runsInline(name, mname)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
