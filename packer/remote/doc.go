@@ -78,9 +78,7 @@
 // stream. The served side has no rpc.Server per object: the goroutine that
 // reads a request starts a fresh one to wait for the next, then runs the
 // method (on its own goroutine, as rpc.Server does) and exits; a Cancel
-// and the Ui's output methods (Say, Message, Error, Machine) run on the
-// reading goroutine, which then reads on, so a Ui whose output blocks
-// holds up the later calls on its stream. An idle object and
+// runs on the reading goroutine, which then reads on. An idle object and
 // its proxy therefore cost one small goroutine between them. Server and
 // Client are the same two, exported for the main stream.
 //
