@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 // cancelWriter cancels a context once more than limit bytes were written
@@ -44,10 +46,10 @@ func (r *cancelReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func manyFiles(n int) map[string]node {
-	tree := make(map[string]node)
+func manyFiles(n int) testtree.Tree {
+	tree := make(testtree.Tree)
 	for i := range n {
-		tree[fmt.Sprintf("d%d/f%03d", i%5, i)] = file(0o644, strings.Repeat("x", 1000), stamp(i))
+		tree[fmt.Sprintf("d%d/f%03d", i%5, i)] = testtree.File(0o644, strings.Repeat("x", 1000), stamp(i))
 	}
 	return tree
 }
@@ -55,8 +57,8 @@ func manyFiles(n int) map[string]node {
 func TestWriteCancel(t *testing.T) {
 	src := t.TempDir()
 	tree := manyFiles(100)
-	tree["big"] = file(0o644, strings.Repeat("B", 3<<20), stamp(1))
-	makeTree(t, src, tree)
+	tree["big"] = testtree.File(0o644, strings.Repeat("B", 3<<20), stamp(1))
+	testtree.Make(t, src, tree)
 	full := len(pack(t, src+"/", nil))
 	tests := []struct {
 		name  string
@@ -88,8 +90,8 @@ func TestWriteCancel(t *testing.T) {
 func TestExtractCancel(t *testing.T) {
 	src := t.TempDir()
 	tree := manyFiles(100)
-	tree["big"] = file(0o644, strings.Repeat("B", 3<<20), stamp(1))
-	makeTree(t, src, tree)
+	tree["big"] = testtree.File(0o644, strings.Repeat("B", 3<<20), stamp(1))
+	testtree.Make(t, src, tree)
 	stream := pack(t, src+"/", nil)
 	for _, limit := range []int{-1, 100 << 10, len(stream) - 60_000} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
@@ -105,7 +107,7 @@ func TestExtractCancel(t *testing.T) {
 				t.Fatalf("Extract cancelled after %d of %d bytes = %v, want context.Canceled", limit, len(stream), err)
 			}
 			checkNoTemp(t, dst)
-			if got := len(snapshot(t, dst)); got >= len(tree)+5 {
+			if got := len(testtree.Read(t, dst)); got >= len(tree)+5 {
 				t.Errorf("Extract cancelled after %d bytes still wrote all %d entries", limit, got)
 			}
 		})

@@ -6,30 +6,32 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
-func excludeTree() map[string]node {
-	return map[string]node{
-		"main.go":           file(0o644, "package main", stamp(1)),
-		"debug.log":         file(0o644, "log", stamp(2)),
-		"cache":             dir(0o755, stamp(3)),
-		"cache/blob":        file(0o644, "blob", stamp(4)),
-		"sub":               dir(0o755, stamp(5)),
-		"sub/app.log":       file(0o644, "nested log", stamp(6)),
-		"sub/keep.txt":      file(0o644, "keep", stamp(7)),
-		"sub/tmp":           dir(0o755, stamp(8)),
-		"sub/tmp/x":         file(0o644, "x", stamp(9)),
-		"sub/cache":         dir(0o755, stamp(10)),
-		"sub/cache/y":       file(0o644, "y", stamp(11)),
-		"sub/tmpfile":       file(0o644, "not a dir named tmp", stamp(12)),
-		"sub/deep":          dir(0o755, stamp(13)),
-		"sub/deep/keep.txt": file(0o644, "deep", stamp(14)),
+func excludeTree() testtree.Tree {
+	return testtree.Tree{
+		"main.go":           testtree.File(0o644, "package main", stamp(1)),
+		"debug.log":         testtree.File(0o644, "log", stamp(2)),
+		"cache":             testtree.Dir(0o755, stamp(3)),
+		"cache/blob":        testtree.File(0o644, "blob", stamp(4)),
+		"sub":               testtree.Dir(0o755, stamp(5)),
+		"sub/app.log":       testtree.File(0o644, "nested log", stamp(6)),
+		"sub/keep.txt":      testtree.File(0o644, "keep", stamp(7)),
+		"sub/tmp":           testtree.Dir(0o755, stamp(8)),
+		"sub/tmp/x":         testtree.File(0o644, "x", stamp(9)),
+		"sub/cache":         testtree.Dir(0o755, stamp(10)),
+		"sub/cache/y":       testtree.File(0o644, "y", stamp(11)),
+		"sub/tmpfile":       testtree.File(0o644, "not a dir named tmp", stamp(12)),
+		"sub/deep":          testtree.Dir(0o755, stamp(13)),
+		"sub/deep/keep.txt": testtree.File(0o644, "deep", stamp(14)),
 	}
 }
 
 func TestWriteExclude(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "proj")
-	makeTree(t, src, excludeTree())
+	testtree.Make(t, src, excludeTree())
 	tests := []struct {
 		name    string
 		exclude []string
@@ -68,7 +70,7 @@ func TestWriteExclude(t *testing.T) {
 func TestExtractExclude(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "proj")
 	tree := excludeTree()
-	makeTree(t, src, tree)
+	testtree.Make(t, src, tree)
 	stream := pack(t, src+"/", nil)
 	tests := []struct {
 		name    string
@@ -85,7 +87,7 @@ func TestExtractExclude(t *testing.T) {
 			if err := Extract(context.Background(), bytes.NewReader(stream), dst, tt.exclude); err != nil {
 				t.Fatalf("Extract(exclude %q): %v", tt.exclude, err)
 			}
-			checkTree(t, dst, without(tree, tt.drop))
+			testtree.Check(t, dst, without(tree, tt.drop))
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 // FuzzExtract feeds arbitrary bytes to Extract and checks, whatever it
@@ -17,12 +19,12 @@ import (
 // more file bytes were written than the stream held.
 func FuzzExtract(f *testing.F) {
 	src := filepath.Join(f.TempDir(), "seed")
-	makeTree(f, src, map[string]node{
-		"a":       file(0o644, "alpha", stamp(1)),
-		"d":       dir(0o750, stamp(2)),
-		"d/b":     file(0o600, "", stamp(3)),
-		"d/l":     link("../a"),
-		"skipped": file(0o644, "excluded by the fuzz target", stamp(4)),
+	testtree.Make(f, src, testtree.Tree{
+		"a":       testtree.File(0o644, "alpha", stamp(1)),
+		"d":       testtree.Dir(0o750, stamp(2)),
+		"d/b":     testtree.File(0o600, "", stamp(3)),
+		"d/l":     testtree.Link("../a"),
+		"skipped": testtree.File(0o644, "excluded by the fuzz target", stamp(4)),
 	})
 	f.Add(pack(f, src+"/", nil))
 	f.Add(pack(f, src, nil))
@@ -42,7 +44,7 @@ func FuzzExtract(f *testing.F) {
 			t.Fatal(err)
 		}
 		dst := filepath.Join(parent, "dst")
-		t.Cleanup(func() { makeWritable(dst) })
+		t.Cleanup(func() { testtree.MakeWritable(dst) })
 		Extract(context.Background(), bytes.NewReader(data), dst, []string{"skip*"})
 		checkFuzzResult(t, parent, dst, len(data))
 	})
@@ -58,7 +60,7 @@ func checkFuzzResult(t *testing.T, parent, dst string, streamLen int) {
 			t.Errorf("%s written outside dst", e.Name())
 		}
 	}
-	makeWritable(dst)
+	testtree.MakeWritable(dst)
 	var written int64
 	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -11,7 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 // sandbox is a parent directory holding the destination and a directory
@@ -24,10 +25,10 @@ func newSandbox(tb testing.TB) sandbox {
 	tb.Helper()
 	parent := t0(tb)
 	s := sandbox{parent: parent, dst: filepath.Join(parent, "dst"), outside: filepath.Join(parent, "outside")}
-	makeTree(tb, s.outside, map[string]node{
-		"victim":   file(0o644, "original", stamp(1)),
-		"vdir":     dir(0o755, stamp(2)),
-		"vdir/old": file(0o644, "old", stamp(3)),
+	testtree.Make(tb, s.outside, testtree.Tree{
+		"victim":   testtree.File(0o644, "original", stamp(1)),
+		"vdir":     testtree.Dir(0o755, stamp(2)),
+		"vdir/old": testtree.File(0o644, "old", stamp(3)),
 	})
 	return s
 }
@@ -54,10 +55,10 @@ func (s sandbox) checkOutside(tb testing.TB) {
 			tb.Errorf("%s appeared next to dst", e.Name())
 		}
 	}
-	checkTree(tb, s.outside, map[string]node{
-		"victim":   file(0o644, "original", stamp(1)),
-		"vdir":     dir(0o755, stamp(2)),
-		"vdir/old": file(0o644, "old", stamp(3)),
+	testtree.Check(tb, s.outside, testtree.Tree{
+		"victim":   testtree.File(0o644, "original", stamp(1)),
+		"vdir":     testtree.Dir(0o755, stamp(2)),
+		"vdir/old": testtree.File(0o644, "old", stamp(3)),
 	})
 }
 
@@ -138,7 +139,7 @@ func TestExtractHostile(t *testing.T) {
 // checkNoTemp fails if a temporary file of Extract is left in root.
 func checkNoTemp(tb testing.TB, root string) {
 	tb.Helper()
-	for name := range snapshot(tb, root) {
+	for name := range testtree.Read(tb, root) {
 		if strings.HasPrefix(filepath.Base(name), ".archive-") {
 			tb.Errorf("temporary file %s left behind", name)
 		}
@@ -150,24 +151,24 @@ func TestExtractSafeCases(t *testing.T) {
 		name  string
 		setup func(s sandbox) error
 		ents  []ent
-		want  map[string]node
+		want  testtree.Tree
 	}{
 		{"link climbing back in", nil,
 			[]ent{dirEnt("a/"), dirEnt("a/b/"), reg("top", "t"), sym("a/b/l", "../../top"), sym("a/up", "..")},
-			map[string]node{"a": dir(0o755, stamp(0)), "a/b": dir(0o755, stamp(0)), "top": file(0o644, "t", stamp(0)),
-				"a/b/l": link("../../top"), "a/up": link("..")}},
+			testtree.Tree{"a": testtree.Dir(0o755, stamp(0)), "a/b": testtree.Dir(0o755, stamp(0)), "top": testtree.File(0o644, "t", stamp(0)),
+				"a/b/l": testtree.Link("../../top"), "a/up": testtree.Link("..")}},
 		{"link replaced by file", func(s sandbox) error {
 			return os.Symlink(filepath.Join(s.outside, "victim"), filepath.Join(s.dst, "pre"))
-		}, []ent{reg("pre", "new")}, map[string]node{"pre": file(0o644, "new", stamp(0))}},
+		}, []ent{reg("pre", "new")}, testtree.Tree{"pre": testtree.File(0o644, "new", stamp(0))}},
 		{"hard link replaced by file", func(s sandbox) error {
 			return os.Link(filepath.Join(s.outside, "victim"), filepath.Join(s.dst, "hl"))
-		}, []ent{reg("hl", "new")}, map[string]node{"hl": file(0o644, "new", stamp(0))}},
-		{"file replaced by link", nil, []ent{reg("f", "x"), sym("f", "g")}, map[string]node{"f": link("g")}},
-		{"root entry ignored", nil, []ent{dirEnt("./"), reg("./f", "x")}, map[string]node{"f": file(0o644, "x", stamp(0))}},
+		}, []ent{reg("hl", "new")}, testtree.Tree{"hl": testtree.File(0o644, "new", stamp(0))}},
+		{"file replaced by link", nil, []ent{reg("f", "x"), sym("f", "g")}, testtree.Tree{"f": testtree.Link("g")}},
+		{"root entry ignored", nil, []ent{dirEnt("./"), reg("./f", "x")}, testtree.Tree{"f": testtree.File(0o644, "x", stamp(0))}},
 		{"implicit parents", nil, []ent{reg("p/q/r", "x")},
-			map[string]node{"p": dir(0o755, stamp(0)), "p/q": dir(0o755, stamp(0)), "p/q/r": file(0o644, "x", stamp(0))}},
+			testtree.Tree{"p": testtree.Dir(0o755, stamp(0)), "p/q": testtree.Dir(0o755, stamp(0)), "p/q/r": testtree.File(0o644, "x", stamp(0))}},
 		{"global header skipped", nil, []ent{{name: "pax_global_header", flag: tar.TypeXGlobalHeader}, reg("f", "x")},
-			map[string]node{"f": file(0o644, "x", stamp(0))}},
+			testtree.Tree{"f": testtree.File(0o644, "x", stamp(0))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,20 +184,10 @@ func TestExtractSafeCases(t *testing.T) {
 			if err := Extract(context.Background(), bytes.NewReader(tarOf(t, tt.ents...)), s.dst, nil); err != nil {
 				t.Fatalf("Extract(%+v): %v", tt.ents, err)
 			}
-			checkTree(t, s.dst, zeroTimes(tt.want))
+			testtree.Check(t, s.dst, testtree.WithoutTimes(tt.want))
 			s.checkOutside(t)
 		})
 	}
-}
-
-// zeroTimes drops the times of want, which these tests do not check.
-func zeroTimes(want map[string]node) map[string]node {
-	out := make(map[string]node)
-	for k, v := range want {
-		v.mtime = time.Time{}
-		out[k] = v
-	}
-	return out
 }
 
 func TestExtractRawStreams(t *testing.T) {
@@ -220,9 +211,9 @@ func TestExtractRawStreams(t *testing.T) {
 			}
 			s.checkOutside(t)
 			checkNoTemp(t, s.dst)
-			for name, n := range snapshot(t, s.dst) {
-				if n.kind == 'f' && len(n.data) > 100 {
-					t.Errorf("%s: %d bytes written from a %d-byte stream", name, len(n.data), len(tt.stream))
+			for name, n := range testtree.Read(t, s.dst) {
+				if n.Kind == testtree.KindFile && len(n.Data) > 100 {
+					t.Errorf("%s: %d bytes written from a %d-byte stream", name, len(n.Data), len(tt.stream))
 				}
 			}
 		})

@@ -10,49 +10,51 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 // sampleTree has nested directories, an empty directory, an empty file,
 // several modes, a read-only directory with contents and links inside.
-func sampleTree() map[string]node {
-	return map[string]node{
-		"a.txt":                            file(0o644, "alpha\n", stamp(1)),
-		"empty":                            file(0o600, "", stamp(2)),
-		"run.sh":                           file(0o755, "#!/bin/sh\necho hi\n", stamp(3)),
-		"secret":                           file(0o600, "s3cret", stamp(4)),
-		"sub":                              dir(0o755, stamp(5)),
-		"sub/b.txt":                        file(0o640, strings.Repeat("b", 70_000), stamp(6)),
-		"sub/deep":                         dir(0o700, stamp(7)),
-		"sub/deep/c.txt":                   file(0o444, "c", stamp(8)),
-		"sub/deep/up":                      link("../b.txt"),
-		"emptydir":                         dir(0o755, stamp(9)),
-		"ro":                               dir(0o555, stamp(10)),
-		"ro/inside":                        file(0o644, "inside a read-only dir", stamp(11)),
-		"link-to-a":                        link("a.txt"),
-		"link-to-sub":                      link("sub"),
-		"dangling":                         link("nowhere"),
-		"dots/./x":                         file(0o644, "x", stamp(12)),
-		"dots":                             dir(0o751, stamp(13)),
-		"long/" + strings.Repeat("n", 200): file(0o644, "a name over 100 bytes", stamp(14)),
-		"long":                             dir(0o755, stamp(15)),
+func sampleTree() testtree.Tree {
+	return testtree.Tree{
+		"a.txt":                            testtree.File(0o644, "alpha\n", stamp(1)),
+		"empty":                            testtree.File(0o600, "", stamp(2)),
+		"run.sh":                           testtree.File(0o755, "#!/bin/sh\necho hi\n", stamp(3)),
+		"secret":                           testtree.File(0o600, "s3cret", stamp(4)),
+		"sub":                              testtree.Dir(0o755, stamp(5)),
+		"sub/b.txt":                        testtree.File(0o640, strings.Repeat("b", 70_000), stamp(6)),
+		"sub/deep":                         testtree.Dir(0o700, stamp(7)),
+		"sub/deep/c.txt":                   testtree.File(0o444, "c", stamp(8)),
+		"sub/deep/up":                      testtree.Link("../b.txt"),
+		"emptydir":                         testtree.Dir(0o755, stamp(9)),
+		"ro":                               testtree.Dir(0o555, stamp(10)),
+		"ro/inside":                        testtree.File(0o644, "inside a read-only dir", stamp(11)),
+		"link-to-a":                        testtree.Link("a.txt"),
+		"link-to-sub":                      testtree.Link("sub"),
+		"dangling":                         testtree.Link("nowhere"),
+		"dots/./x":                         testtree.File(0o644, "x", stamp(12)),
+		"dots":                             testtree.Dir(0o751, stamp(13)),
+		"long/" + strings.Repeat("n", 200): testtree.File(0o644, "a name over 100 bytes", stamp(14)),
+		"long":                             testtree.Dir(0o755, stamp(15)),
 	}
 }
 
 func TestRoundTrip(t *testing.T) {
 	tree := sampleTree()
 	src := filepath.Join(t.TempDir(), "tree")
-	makeTree(t, src, tree)
-	want := make(map[string]node)
+	testtree.Make(t, src, tree)
+	want := make(testtree.Tree)
 	for name, n := range tree {
 		want[filepath.ToSlash(filepath.Clean(name))] = n
 	}
 	tests := []struct {
 		name string
 		src  string
-		want map[string]node
+		want testtree.Tree
 	}{
 		{"contents", src + "/", want},
-		{"directory itself", src, mergeTrees(prefixed("tree", want), map[string]node{"tree": dir(0o755, stamp(100))})},
+		{"directory itself", src, mergeTrees(prefixed("tree", want), testtree.Tree{"tree": testtree.Dir(0o755, stamp(100))})},
 	}
 	if err := os.Chtimes(src, stamp(100), stamp(100)); err != nil {
 		t.Fatal(err)
@@ -64,14 +66,14 @@ func TestRoundTrip(t *testing.T) {
 			if err := Extract(context.Background(), bytes.NewReader(stream), dst, nil); err != nil {
 				t.Fatalf("Extract of Write(%q): %v", tt.src, err)
 			}
-			t.Cleanup(func() { makeWritable(dst) })
-			checkTree(t, dst, tt.want)
+			t.Cleanup(func() { testtree.MakeWritable(dst) })
+			testtree.Check(t, dst, tt.want)
 		})
 	}
 }
 
-func mergeTrees(a, b map[string]node) map[string]node {
-	out := make(map[string]node)
+func mergeTrees(a, b testtree.Tree) testtree.Tree {
+	out := make(testtree.Tree)
 	for k, v := range a {
 		out[k] = v
 	}
@@ -84,11 +86,11 @@ func mergeTrees(a, b map[string]node) map[string]node {
 func TestTrailingSlash(t *testing.T) {
 	root := t.TempDir()
 	src := filepath.Join(root, "proj")
-	makeTree(t, src, map[string]node{
-		"f":     file(0o644, "f", stamp(1)),
-		"d/g":   file(0o644, "g", stamp(2)),
-		"d":     dir(0o755, stamp(3)),
-		"empty": dir(0o755, stamp(4)),
+	testtree.Make(t, src, testtree.Tree{
+		"f":     testtree.File(0o644, "f", stamp(1)),
+		"d/g":   testtree.File(0o644, "g", stamp(2)),
+		"d":     testtree.Dir(0o755, stamp(3)),
+		"empty": testtree.Dir(0o755, stamp(4)),
 	})
 	tests := []struct {
 		src  string
@@ -112,9 +114,9 @@ func TestTrailingSlash(t *testing.T) {
 
 func TestWriteRootLink(t *testing.T) {
 	root := t.TempDir()
-	makeTree(t, root, map[string]node{
-		"real":   dir(0o750, stamp(1)),
-		"real/f": file(0o644, "f", stamp(2)),
+	testtree.Make(t, root, testtree.Tree{
+		"real":   testtree.Dir(0o750, stamp(1)),
+		"real/f": testtree.File(0o644, "f", stamp(2)),
 	})
 	if err := os.Symlink("real", filepath.Join(root, "alias")); err != nil {
 		t.Fatal(err)
@@ -127,12 +129,12 @@ func TestWriteRootLink(t *testing.T) {
 	if err := Extract(context.Background(), bytes.NewReader(stream), dst, nil); err != nil {
 		t.Fatal(err)
 	}
-	checkTree(t, dst, map[string]node{"alias": dir(0o750, stamp(1)), "alias/f": file(0o644, "f", stamp(2))})
+	testtree.Check(t, dst, testtree.Tree{"alias": testtree.Dir(0o750, stamp(1)), "alias/f": testtree.File(0o644, "f", stamp(2))})
 }
 
 func TestWriteErrors(t *testing.T) {
 	root := t.TempDir()
-	makeTree(t, root, map[string]node{"f": file(0o644, "f", stamp(1))})
+	testtree.Make(t, root, testtree.Tree{"f": testtree.File(0o644, "f", stamp(1))})
 	tests := []struct {
 		name    string
 		src     string

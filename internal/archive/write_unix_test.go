@@ -10,11 +10,13 @@ import (
 	"reflect"
 	"syscall"
 	"testing"
+
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 func TestWriteSpecialFiles(t *testing.T) {
 	src := t.TempDir()
-	makeTree(t, src, map[string]node{"f": file(0o644, "f", stamp(1))})
+	testtree.Make(t, src, testtree.Tree{"f": testtree.File(0o644, "f", stamp(1))})
 	if err := syscall.Mkfifo(filepath.Join(src, "pipe"), 0o644); err != nil {
 		t.Skipf("mkfifo: %v", err)
 	}
