@@ -13,28 +13,29 @@ import (
 	"testing"
 
 	"github.com/muxplug/muxplug/internal/archive"
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
-func dirTree() map[string]entry {
-	return map[string]entry{
-		"run.sh":         {kind: 'f', mode: 0o755, data: "#!/bin/sh\n", mtime: stamp(1)},
-		"secret":         {kind: 'f', mode: 0o600, data: "s", mtime: stamp(2)},
-		"empty":          {kind: 'f', mode: 0o644, mtime: stamp(3)},
-		"emptydir":       {kind: 'd', mode: 0o700, mtime: stamp(4)},
-		"sub":            {kind: 'd', mode: 0o750, mtime: stamp(5)},
-		"sub/a.txt":      {kind: 'f', mode: 0o644, data: strings.Repeat("a", 100_000), mtime: stamp(6)},
-		"sub/app.log":    {kind: 'f', mode: 0o644, data: "log", mtime: stamp(7)},
-		"sub/link":       {kind: 'l', target: "a.txt"},
-		"cache":          {kind: 'd', mode: 0o755, mtime: stamp(8)},
-		"cache/blob":     {kind: 'f', mode: 0o644, data: "blob", mtime: stamp(9)},
-		"sub/cache":      {kind: 'd', mode: 0o755, mtime: stamp(10)},
-		"sub/cache/blob": {kind: 'f', mode: 0o644, data: "blob2", mtime: stamp(11)},
+func dirTree() testtree.Tree {
+	return testtree.Tree{
+		"run.sh":         testtree.File(0o755, "#!/bin/sh\n", stamp(1)),
+		"secret":         testtree.File(0o600, "s", stamp(2)),
+		"empty":          testtree.File(0o644, "", stamp(3)),
+		"emptydir":       testtree.Dir(0o700, stamp(4)),
+		"sub":            testtree.Dir(0o750, stamp(5)),
+		"sub/a.txt":      testtree.File(0o644, strings.Repeat("a", 100_000), stamp(6)),
+		"sub/app.log":    testtree.File(0o644, "log", stamp(7)),
+		"sub/link":       testtree.Link("a.txt"),
+		"cache":          testtree.Dir(0o755, stamp(8)),
+		"cache/blob":     testtree.File(0o644, "blob", stamp(9)),
+		"sub/cache":      testtree.Dir(0o755, stamp(10)),
+		"sub/cache/blob": testtree.File(0o644, "blob2", stamp(11)),
 	}
 }
 
 // only keeps the entries of tree for which keep is true, under prefix.
-func only(tree map[string]entry, prefix string, keep func(string) bool) map[string]entry {
-	out := make(map[string]entry)
+func only(tree testtree.Tree, prefix string, keep func(string) bool) testtree.Tree {
+	out := make(testtree.Tree)
 	for name, e := range tree {
 		if keep(name) {
 			out[path.Join(prefix, name)] = e
@@ -54,7 +55,7 @@ func TestUploadDownloadDir(t *testing.T) {
 		name    string
 		srcName string // under the local tree root, with its trailing slash
 		exclude []string
-		want    map[string]entry // relative to the machine's dst
+		want    testtree.Tree // relative to the machine's dst
 	}{
 		{"contents", "tree/", nil, only(tree, "", all)},
 		{"directory itself", "tree", nil, withRoot(only(tree, "tree", all))},
@@ -65,7 +66,7 @@ func TestUploadDownloadDir(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			local := t.TempDir()
-			makeTree(t, filepath.Join(local, "tree"), tree)
+			testtree.Make(t, filepath.Join(local, "tree"), tree)
 			if err := os.Chtimes(filepath.Join(local, "tree"), stamp(50), stamp(50)); err != nil {
 				t.Fatal(err)
 			}
@@ -78,7 +79,7 @@ func TestUploadDownloadDir(t *testing.T) {
 			if err := c.UploadDir(ctx, "machine/dst", src, tt.exclude); err != nil {
 				t.Fatalf("UploadDir(machine/dst, %s, %q): %v", tt.srcName, tt.exclude, err)
 			}
-			checkTree(t, filepath.Join(c.Dir, "machine", "dst"), tt.want)
+			testtree.Check(t, filepath.Join(c.Dir, "machine", "dst"), tt.want)
 
 			// And back: the machine's copy, contents only, to a new local
 			// directory (a relative src resolves against Dir).
@@ -86,20 +87,20 @@ func TestUploadDownloadDir(t *testing.T) {
 			if err := c.DownloadDir(ctx, "machine/dst/", back, nil); err != nil {
 				t.Fatalf("DownloadDir(machine/dst/): %v", err)
 			}
-			checkTree(t, back, tt.want)
+			testtree.Check(t, back, tt.want)
 		})
 	}
 }
 
 // withRoot adds the tree's own directory entry.
-func withRoot(tree map[string]entry) map[string]entry {
-	tree["tree"] = entry{kind: 'd', mode: 0o755, mtime: stamp(50)}
+func withRoot(tree testtree.Tree) testtree.Tree {
+	tree["tree"] = testtree.Dir(0o755, stamp(50))
 	return tree
 }
 
 func TestDownloadDirExclude(t *testing.T) {
 	c := newComm(t)
-	makeTree(t, filepath.Join(c.Dir, "out"), dirTree())
+	testtree.Make(t, filepath.Join(c.Dir, "out"), dirTree())
 	if err := os.Chtimes(filepath.Join(c.Dir, "out"), stamp(60), stamp(60)); err != nil {
 		t.Fatal(err)
 	}
@@ -108,14 +109,14 @@ func TestDownloadDirExclude(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := only(dirTree(), "out", func(n string) bool { return !strings.HasPrefix(n, "sub") })
-	want["out"] = entry{kind: 'd', mode: 0o755, mtime: stamp(60)}
-	checkTree(t, dst, want)
+	want["out"] = testtree.Dir(0o755, stamp(60))
+	testtree.Check(t, dst, want)
 }
 
 func TestDirFailures(t *testing.T) {
 	c := newComm(t)
 	local := t.TempDir()
-	makeTree(t, filepath.Join(local, "tree"), dirTree())
+	testtree.Make(t, filepath.Join(local, "tree"), dirTree())
 	if err := os.Symlink("/etc", filepath.Join(local, "escape")); err != nil {
 		t.Fatal(err)
 	}
@@ -164,11 +165,11 @@ func (c *countdownCtx) Err() error {
 
 func TestDirCancelMidStream(t *testing.T) {
 	local := t.TempDir()
-	tree := make(map[string]entry)
+	tree := make(testtree.Tree)
 	for i := range 100 {
-		tree[fmt.Sprintf("d%d/f%03d", i%4, i)] = entry{kind: 'f', mode: 0o644, data: strings.Repeat("x", 20_000), mtime: stamp(i)}
+		tree[fmt.Sprintf("d%d/f%03d", i%4, i)] = testtree.File(0o644, strings.Repeat("x", 20_000), stamp(i))
 	}
-	makeTree(t, local, tree)
+	testtree.Make(t, local, tree)
 	for _, n := range []int64{1, 10, 100, 250} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			c := newComm(t)
@@ -178,7 +179,7 @@ func TestDirCancelMidStream(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("UploadDir cancelled at the %dth check = %v, want context.Canceled", n, err)
 			}
-			if got := len(readTree(t, filepath.Join(c.Dir, "dst"))); got >= len(tree)+4 { // 100 files, 4 directories
+			if got := len(testtree.Read(t, filepath.Join(c.Dir, "dst"))); got >= len(tree)+4 { // 100 files, 4 directories
 				t.Errorf("UploadDir cancelled at the %dth check copied %d entries", n, got)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/muxplug/muxplug/internal/archive"
+	"github.com/muxplug/muxplug/internal/testtree"
 )
 
 // TestDirOneSideFails checks that when one end of the pipe fails in the
@@ -28,11 +29,11 @@ func TestDirOneSideFails(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			local := t.TempDir()
-			tree := make(map[string]entry)
+			tree := make(testtree.Tree)
 			for i := range 50 {
-				tree[fmt.Sprintf("m%03d", i)] = entry{kind: 'f', mode: 0o644, data: strings.Repeat("y", 100_000), mtime: stamp(i)}
+				tree[fmt.Sprintf("m%03d", i)] = testtree.File(0o644, strings.Repeat("y", 100_000), stamp(i))
 			}
-			makeTree(t, local, tree)
+			testtree.Make(t, local, tree)
 			if err := tt.odd(local); err != nil {
 				t.Skipf("cannot make the odd entry: %v", err)
 			}
@@ -44,7 +45,7 @@ func TestDirOneSideFails(t *testing.T) {
 			if errors.Is(err, errExtractDone) {
 				t.Errorf("UploadDir reported the pipe's closing instead of the cause: %v", err)
 			}
-			if got := len(readTree(t, filepath.Join(c.Dir, "dst"))); got != len(tree) {
+			if got := len(testtree.Read(t, filepath.Join(c.Dir, "dst"))); got != len(tree) {
 				t.Errorf("UploadDir copied %d entries before the odd one, want %d", got, len(tree))
 			}
 		})
