@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muxplug/muxplug/internal/testtree"
 	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/packer/local"
 )
@@ -128,70 +129,25 @@ func TestTransferFailures(t *testing.T) {
 	})
 }
 
-// entry describes one file of a tree for comparisons.
-type entry struct {
-	Mode    fs.FileMode
-	Content string // file contents or link target
-}
-
-// readTree describes the tree under root.
-func readTree(t testing.TB, root string) map[string]entry {
-	t.Helper()
-	out := make(map[string]entry)
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == root {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		fi, err := os.Lstat(path)
-		if err != nil {
-			return err
-		}
-		e := entry{Mode: fi.Mode() & (fs.ModeType | fs.ModePerm)}
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			e.Content, err = os.Readlink(path)
-		case fi.Mode().IsRegular():
-			var b []byte
-			b, err = os.ReadFile(path)
-			e.Content = string(b)
-		}
-		out[filepath.ToSlash(rel)] = e
-		return err
-	})
-	if err != nil {
-		t.Fatalf("read tree %s: %v", root, err)
-	}
-	return out
-}
-
-// makeTree creates a tree with modes, a link and files to exclude.
+// makeTree creates a tree with modes, a link and files to exclude. The
+// directories sub/deeper and skip are made implicitly (0755 less the umask).
 func makeTree(t testing.TB, root string) {
 	t.Helper()
-	for _, f := range []struct {
-		path string
-		mode fs.FileMode
-	}{
-		{"a.txt", 0o600}, {"run.sh", 0o755}, {"debug.log", 0o644},
-		{"sub/b.txt", 0o644}, {"sub/deeper/c.txt", 0o640}, {"skip/x.txt", 0o644},
+	tree := testtree.Tree{"sub": testtree.Dir(0o750, time.Time{}), "link": testtree.Link("a.txt")}
+	for name, mode := range map[string]fs.FileMode{
+		"a.txt": 0o600, "run.sh": 0o755, "debug.log": 0o644,
+		"sub/b.txt": 0o644, "sub/deeper/c.txt": 0o640, "skip/x.txt": 0o644,
 	} {
-		p := filepath.Join(root, filepath.FromSlash(f.path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("content of "+f.path), f.mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(p, f.mode); err != nil {
-			t.Fatal(err)
-		}
+		tree[name] = testtree.File(mode, "content of "+name, time.Time{})
 	}
-	if err := os.Chmod(filepath.Join(root, "sub"), 0o750); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("a.txt", filepath.Join(root, "link")); err != nil {
-		t.Fatal(err)
-	}
+	testtree.Make(t, root, tree)
+}
+
+// readTree describes the tree under root without modification times, which
+// these tests do not compare.
+func readTree(t testing.TB, root string) testtree.Tree {
+	t.Helper()
+	return testtree.WithoutTimes(testtree.Read(t, root))
 }
 
 func TestDirRoundTrip(t *testing.T) {
