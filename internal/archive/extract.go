@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/muxplug/muxplug/internal/ctxio"
 )
 
 // Extract unpacks the tar stream r into the directory dst, creating dst
@@ -208,7 +210,7 @@ func (x *extractor) file(rel string, r io.Reader, hdr *tar.Header) (err error) {
 			err = fmt.Errorf("archive: %q: %w", rel, err)
 		}
 	}()
-	if _, err := io.CopyBuffer(f, ctxReader{x.ctx, r}, x.buf); err != nil {
+	if _, err := io.CopyBuffer(f, ctxio.NewReader(x.ctx, r), x.buf); err != nil {
 		return err
 	}
 	if err := f.Chmod(perm(hdr)); err != nil {

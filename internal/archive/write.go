@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/muxplug/muxplug/internal/ctxio"
 )
 
 // Write packs the directory src into w as an uncompressed tar stream,
@@ -172,7 +174,7 @@ func (wr *writer) file(full string, hdr *tar.Header) error {
 	if err := wr.tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("archive: %s: %w", hdr.Name, err)
 	}
-	r := io.LimitReader(ctxReader{wr.ctx, f}, hdr.Size)
+	r := io.LimitReader(ctxio.NewReader(wr.ctx, f), hdr.Size)
 	n, err := io.CopyBuffer(wr.tw, r, wr.buf)
 	if err == nil && n < hdr.Size {
 		err = fmt.Errorf("file shrank from %d to %d bytes while read: %w", hdr.Size, n, io.ErrUnexpectedEOF)

@@ -1,8 +1,6 @@
 package local
 
 import (
-	"context"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -76,19 +74,4 @@ func (c *Communicator) machinePath(p string) string {
 		joined += string(filepath.Separator)
 	}
 	return joined
-}
-
-// ctxReader is an io.Reader that fails with ctx's error once ctx has ended,
-// checked before every Read of r, so a copy stops within one Read of
-// cancellation.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

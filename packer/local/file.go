@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/muxplug/muxplug/internal/ctxio"
 	"github.com/muxplug/muxplug/packer"
 )
 
@@ -63,7 +64,7 @@ func writeAtomic(ctx context.Context, full string, r io.Reader, fi *packer.FileI
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err := io.Copy(f, ctxReader{ctx, r}); err != nil {
+	if _, err := io.Copy(f, ctxio.NewReader(ctx, r)); err != nil {
 		return err
 	}
 	mode, mtime := fileAttrs(fi)
@@ -128,6 +129,6 @@ func readFile(ctx context.Context, full string, w io.Writer) error {
 	if fi.IsDir() {
 		return errors.New("is a directory")
 	}
-	_, err = io.Copy(w, ctxReader{ctx, f})
+	_, err = io.Copy(w, ctxio.NewReader(ctx, f))
 	return err
 }
