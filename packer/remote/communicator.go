@@ -96,7 +96,7 @@ type communicatorServer struct {
 	st    site
 	c     packer.Communicator
 	calls callTable
-	cmds  cmdTable
+	cmds  table[*runningCmd]
 }
 
 func (s *communicatorServer) Upload(args *wire.UploadArgs, reply *wire.ErrReply) error {
@@ -140,4 +140,10 @@ func (s *communicatorServer) Cancel(args *wire.CancelArgs, _ *wire.Empty) error 
 
 // shutdown ends the commands still running once the Communicator is no
 // longer served.
-func (s *communicatorServer) shutdown() { s.cmds.closeAll() }
+// shutdown stops every command still running: its context ends and its
+// streams close.
+func (s *communicatorServer) shutdown() {
+	for _, r := range s.cmds.close() {
+		r.release()
+	}
+}

@@ -156,57 +156,6 @@ func (r *runningCmd) release() {
 	})
 }
 
-// cmdTable holds a Communicator server's running commands by the id of
-// the Start call. The zero value is ready.
-type cmdTable struct {
-	mu     sync.Mutex // guards the fields below
-	m      map[uint64]*runningCmd
-	closed bool
-}
-
-func (t *cmdTable) add(id uint64, r *runningCmd) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed || t.m[id] != nil {
-		return false
-	}
-	if t.m == nil {
-		t.m = make(map[uint64]*runningCmd)
-	}
-	t.m[id] = r
-	return true
-}
-
-func (t *cmdTable) get(id uint64, remove bool) *runningCmd {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	r := t.m[id]
-	if remove {
-		delete(t.m, id)
-	}
-	return r
-}
-
-// closeAll stops every command still running: its context ends and its
-// streams close.
-func (t *cmdTable) closeAll() {
-	t.mu.Lock()
-	t.closed = true
-	m := t.m
-	t.m = nil
-	t.mu.Unlock()
-	for _, r := range m {
-		r.release()
-	}
-}
-
-// len returns the number of running commands; for tests.
-func (t *cmdTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.m)
-}
-
 func (s *communicatorServer) Start(args *wire.StartArgs, reply *wire.ErrReply) error {
 	defer s.st.guard("Communicator.Start", &reply.Err)
 	ctx, end := s.calls.begin(args.Call, s.st)
@@ -224,7 +173,7 @@ func (s *communicatorServer) Start(args *wire.StartArgs, reply *wire.ErrReply) e
 		reply.Err = encodeError(err)
 		return nil
 	}
-	if added = s.cmds.add(args.Call.ID, run); !added {
+	if added = s.cmds.put(args.Call.ID, run); !added {
 		reply.Err = encodeError(fmt.Errorf("remote: command %q: %w", args.Command, ErrExpired))
 		return nil
 	}

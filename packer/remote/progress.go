@@ -125,7 +125,7 @@ func (s *uiServer) TrackStart(args *wire.TrackStartArgs, reply *wire.TrackReply)
 	defer s.st.guard("Ui.TrackStart", &reply.Err)
 	t := newTracker(s.st)
 	rc := s.ui.TrackProgress(args.Src, args.Current, args.Total, &trackSource{t})
-	id, ok := s.tracks.add(t)
+	id, ok := s.tracks.putNext(t)
 	if !ok { // the Ui is going away: end the report at once
 		t.update(0, true)
 		t.drain(s.st, rc)
@@ -155,60 +155,6 @@ func (s *uiServer) TrackEnd(args *wire.TrackArgs, reply *wire.ErrReply) error {
 		t.wait()
 	}
 	return nil
-}
-
-// trackTable holds a served Ui's open reports. The zero value is ready.
-type trackTable struct {
-	mu     sync.Mutex // guards the fields below
-	next   uint64
-	m      map[uint64]*tracker
-	closed bool
-}
-
-// add registers t; it reports false once the table is closed.
-func (tt *trackTable) add(t *tracker) (uint64, bool) {
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	if tt.closed {
-		return 0, false
-	}
-	if tt.m == nil {
-		tt.m = make(map[uint64]*tracker)
-	}
-	tt.next++
-	tt.m[tt.next] = t
-	return tt.next, true
-}
-
-// get returns the report id, removing it if remove is set.
-func (tt *trackTable) get(id uint64, remove bool) *tracker {
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	t := tt.m[id]
-	if remove {
-		delete(tt.m, id)
-	}
-	return t
-}
-
-// closeAll ends every open report and waits for their drains.
-func (tt *trackTable) closeAll() {
-	tt.mu.Lock()
-	tt.closed = true
-	m := tt.m
-	tt.m = nil
-	tt.mu.Unlock()
-	for _, t := range m {
-		t.update(0, true)
-		<-t.finished
-	}
-}
-
-// len returns the number of open reports; for tests.
-func (tt *trackTable) len() int {
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	return len(tt.m)
 }
 
 // tracker is the serving side of one report.

@@ -42,7 +42,7 @@ func (u *uiClient) Machine(category string, args ...string) {
 type uiServer struct {
 	st     site
 	ui     packer.Ui
-	tracks trackTable
+	tracks table[*tracker]
 }
 
 func (s *uiServer) Ask(args *wire.StringArgs, reply *wire.StringReply) error {
@@ -78,4 +78,10 @@ func (s *uiServer) Machine(args *wire.MachineArgs, reply *wire.ErrReply) error {
 
 // shutdown ends the progress reports still open once the Ui is no longer
 // served, and waits for them.
-func (s *uiServer) shutdown() { s.tracks.closeAll() }
+// shutdown ends every open report and waits for their drains.
+func (s *uiServer) shutdown() {
+	for _, t := range s.tracks.close() {
+		t.update(0, true)
+		<-t.finished
+	}
+}
