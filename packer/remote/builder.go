@@ -84,12 +84,11 @@ func (s *builderServer) Run(args *wire.BuilderRunArgs, reply *wire.ObjectReply) 
 	defer end()
 	in := s.st.inbound()
 	defer in.close()
-	ui, err := importObject(in, in.b, args.Ui, uiKind.svc, newUiClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	ui, err := in.importUi(args.Ui)
+	var hook packer.Hook
+	if err == nil {
+		hook, err = in.importHook(args.Hook)
 	}
-	hook, err := importObject(in, in.b, args.Hook, hookKind.svc, newHookClient)
 	if err != nil {
 		reply.Err = encodeError(err)
 		return nil

@@ -51,21 +51,18 @@ func (s *hookServer) Run(args *wire.HookRunArgs, reply *wire.ErrReply) error {
 	in := s.st.inbound()
 	defer in.close()
 	data, err := decodeValue("hook data", args.Data)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	var ui packer.Ui
+	if err == nil {
+		ui, err = in.importUi(args.Ui)
 	}
-	ui, err := importObject(in, in.b, args.Ui, uiKind.svc, newUiClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	var comm packer.Communicator
+	if err == nil {
+		comm, err = in.importComm(args.Comm)
 	}
-	comm, err := importObject(in, in.b, args.Comm, communicatorKind.svc, newCommunicatorClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	if err == nil {
+		err = s.h.Run(ctx, args.Name, ui, comm, data)
 	}
-	reply.Err = encodeError(s.h.Run(ctx, args.Name, ui, comm, data))
+	reply.Err = encodeError(err)
 	return nil
 }
 

@@ -77,12 +77,11 @@ func (s *postProcessorServer) PostProcess(args *wire.PostProcessArgs, reply *wir
 	defer end()
 	in := s.st.inbound()
 	defer in.close()
-	ui, err := importObject(in, in.b, args.Ui, uiKind.svc, newUiClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	ui, err := in.importUi(args.Ui)
+	var art packer.Artifact
+	if err == nil {
+		art, err = in.importArtifact(args.Artifact)
 	}
-	art, err := importObject(in, in.b, args.Artifact, artifactKind.svc, newArtifactClient)
 	if err != nil {
 		reply.Err = encodeError(err)
 		return nil

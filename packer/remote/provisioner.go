@@ -64,17 +64,15 @@ func (s *provisionerServer) Provision(args *wire.ProvisionArgs, reply *wire.ErrR
 	defer end()
 	in := s.st.inbound()
 	defer in.close()
-	ui, err := importObject(in, in.b, args.Ui, uiKind.svc, newUiClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	ui, err := in.importUi(args.Ui)
+	var comm packer.Communicator
+	if err == nil {
+		comm, err = in.importComm(args.Comm)
 	}
-	comm, err := importObject(in, in.b, args.Comm, communicatorKind.svc, newCommunicatorClient)
-	if err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	if err == nil {
+		err = s.p.Provision(ctx, ui, comm)
 	}
-	reply.Err = encodeError(s.p.Provision(ctx, ui, comm))
+	reply.Err = encodeError(err)
 	return nil
 }
 

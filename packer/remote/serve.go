@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
@@ -44,4 +45,22 @@ func importObject[T any](s *scope, b *mux.Broker, o wire.Object, svc string, mk 
 		return zero, fmt.Errorf("remote: object %d handed back as a %s is a %T: %w", o.ID, svc, obj, ErrProtocol)
 	}
 	return t, nil
+}
+
+// importUi, importHook, importComm and importArtifact import the objects a
+// call carries into that call's inbound scope in.
+func (in *scope) importUi(o wire.Object) (packer.Ui, error) {
+	return importObject(in, in.b, o, uiKind.svc, newUiClient)
+}
+
+func (in *scope) importHook(o wire.Object) (packer.Hook, error) {
+	return importObject(in, in.b, o, hookKind.svc, newHookClient)
+}
+
+func (in *scope) importComm(o wire.Object) (packer.Communicator, error) {
+	return importObject(in, in.b, o, communicatorKind.svc, newCommunicatorClient)
+}
+
+func (in *scope) importArtifact(o wire.Object) (packer.Artifact, error) {
+	return importObject(in, in.b, o, artifactKind.svc, newArtifactClient)
 }
