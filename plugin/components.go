@@ -3,28 +3,26 @@ package plugin
 import (
 	"fmt"
 
-	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/remote"
 )
+
+// serviceKinds maps the remote service names of the component interfaces
+// to the kinds Control.Info reports.
+var serviceKinds = map[string]string{
+	remote.BuilderService:       kindBuilder,
+	remote.CommandService:       kindCommand,
+	remote.HookService:          kindHook,
+	remote.PostProcessorService: kindPostProcessor,
+	remote.ProvisionerService:   kindProvisioner,
+}
 
 // componentKinds names the kinds of component, in a fixed order, or fails
 // for anything that is none of the five packer component interfaces.
 // (A value may implement several; each is served.)
 func componentKinds(component interface{}) ([]string, error) {
 	var kinds []string
-	if _, ok := component.(packer.Builder); ok {
-		kinds = append(kinds, kindBuilder)
-	}
-	if _, ok := component.(packer.Command); ok {
-		kinds = append(kinds, kindCommand)
-	}
-	if _, ok := component.(packer.Hook); ok {
-		kinds = append(kinds, kindHook)
-	}
-	if _, ok := component.(packer.PostProcessor); ok {
-		kinds = append(kinds, kindPostProcessor)
-	}
-	if _, ok := component.(packer.Provisioner); ok {
-		kinds = append(kinds, kindProvisioner)
+	for _, svc := range remote.Services(component) {
+		kinds = append(kinds, serviceKinds[svc])
 	}
 	if len(kinds) == 0 {
 		return nil, fmt.Errorf("%w: %T is not a packer component", ErrInvalidConfig, component)

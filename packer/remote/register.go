@@ -42,22 +42,7 @@ func Register(srv Registrar, b *mux.Broker, component interface{}, opts *Options
 		return fmt.Errorf("remote: register %T: nil Registrar or mux.Broker", component)
 	}
 	st := site{b: b, opts: newOptions(opts)}
-	var kinds []*kind
-	if _, ok := component.(packer.Builder); ok {
-		kinds = append(kinds, builderKind)
-	}
-	if _, ok := component.(packer.Command); ok {
-		kinds = append(kinds, commandKind)
-	}
-	if _, ok := component.(packer.Hook); ok {
-		kinds = append(kinds, hookKind)
-	}
-	if _, ok := component.(packer.PostProcessor); ok {
-		kinds = append(kinds, postProcessorKind)
-	}
-	if _, ok := component.(packer.Provisioner); ok {
-		kinds = append(kinds, provisionerKind)
-	}
+	kinds := componentKinds(component)
 	if len(kinds) == 0 {
 		return fmt.Errorf("remote: register: %T is not a Builder, Command, Hook, PostProcessor or Provisioner", component)
 	}
@@ -120,4 +105,38 @@ func NewPostProcessor(c Caller, b *mux.Broker, opts *Options) packer.PostProcess
 // NewProvisioner is NewBuilder for a packer.Provisioner.
 func NewProvisioner(c Caller, b *mux.Broker, opts *Options) packer.Provisioner {
 	return newProvisionerClient(newMainPeer(c, b, ProvisionerService, opts))
+}
+
+// Services returns the service names Register serves component under, in
+// a fixed order (BuilderService, CommandService, HookService,
+// PostProcessorService, ProvisionerService), or none if component is not a
+// packer component. It is safe for concurrent use.
+func Services(component interface{}) []string {
+	var names []string
+	for _, k := range componentKinds(component) {
+		names = append(names, k.svc)
+	}
+	return names
+}
+
+// componentKinds returns the kinds of component component implements, in
+// the order Services documents.
+func componentKinds(component interface{}) []*kind {
+	var kinds []*kind
+	if _, ok := component.(packer.Builder); ok {
+		kinds = append(kinds, builderKind)
+	}
+	if _, ok := component.(packer.Command); ok {
+		kinds = append(kinds, commandKind)
+	}
+	if _, ok := component.(packer.Hook); ok {
+		kinds = append(kinds, hookKind)
+	}
+	if _, ok := component.(packer.PostProcessor); ok {
+		kinds = append(kinds, postProcessorKind)
+	}
+	if _, ok := component.(packer.Provisioner); ok {
+		kinds = append(kinds, provisionerKind)
+	}
+	return kinds
 }
