@@ -2,15 +2,15 @@ package mux
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/yamux"
 )
 
 // Broker multiplexes one connection into numbered streams. Each side
@@ -22,7 +22,7 @@ import (
 // Server and lives until Close or until its connection fails, whichever
 // comes first; Done and Err report the end.
 type Broker struct {
-	sess *yamux.Session
+	sess *session
 	cfg  Config
 	log  *slog.Logger
 	next atomic.Uint32  // the last id NextID returned
@@ -64,16 +64,8 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
-	open := yamux.Server
-	if client {
-		open = yamux.Client
-	}
-	sess, err := open(newCoalescingConn(conn), c.yamuxConfig())
-	if err != nil {
-		return nil, fmt.Errorf("mux: start session: %w", err)
-	}
 	b := &Broker{
-		sess:    sess,
+		sess:    newSession(conn, c, client),
 		cfg:     c,
 		log:     c.Logger,
 		waiting: make(map[uint32]chan *stream),
@@ -181,7 +173,7 @@ func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if b.isDone() {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.err)
 	}
-	ys, err := b.sess.OpenStream()
+	ys, err := b.sess.open(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.sessionErr(err))
 	}
@@ -212,7 +204,7 @@ func (b *Broker) Err() error {
 
 // NumStreams returns the number of open streams, counting both
 // directions. A stream leaves the count once both ends have closed it.
-func (b *Broker) NumStreams() int { return b.sess.NumStreams() }
+func (b *Broker) NumStreams() int { return b.sess.numStreams() }
 
 func (b *Broker) isDone() bool {
 	select {
@@ -233,13 +225,13 @@ func (b *Broker) shutdown(cause error) {
 		close(b.done)
 	}
 	b.mu.Unlock()
-	b.sess.Close()
+	b.sess.close()
 }
 
-// sessionErr reports a yamux error of a session operation as the
-// broker's error once the session is closed.
+// sessionErr reports the error of a session operation as the broker's
+// error once the session is closed.
 func (b *Broker) sessionErr(err error) error {
-	if !b.sess.IsClosed() {
+	if !b.sess.isDone() {
 		return err
 	}
 	<-b.done // the accept loop records the cause as soon as it sees the close
@@ -251,14 +243,10 @@ func (b *Broker) sessionErr(err error) error {
 func (b *Broker) acceptLoop() {
 	defer b.wg.Done()
 	for {
-		ys, err := b.sess.AcceptStream()
+		ys, err := b.sess.accept()
 		if err != nil {
-			if b.sess.IsClosed() {
-				b.shutdown(err)
-				return
-			}
-			b.log.Warn("mux: accepting a stream failed", "err", err)
-			continue
+			b.shutdown(b.sess.lossCause())
+			return
 		}
 		b.wg.Add(1)
 		go b.identify(ys)
@@ -267,7 +255,7 @@ func (b *Broker) acceptLoop() {
 
 // identify reads the header of an incoming stream and routes it to its
 // Accept, parking it if no Accept is waiting yet.
-func (b *Broker) identify(ys *yamux.Stream) {
+func (b *Broker) identify(ys *substream) {
 	defer b.wg.Done()
 	id, status, err := b.readHeader(ys)
 	if err != nil {
@@ -286,13 +274,13 @@ func (b *Broker) identify(ys *yamux.Stream) {
 
 // readHeader reads a stream header, waiting at most BrokerTimeout. On
 // failure status is the rejection to send, or statusAccepted to just close.
-func (b *Broker) readHeader(ys *yamux.Stream) (uint32, byte, error) {
+func (b *Broker) readHeader(ys *substream) (uint32, byte, error) {
 	var h [headerSize]byte
 	_ = ys.SetReadDeadline(time.Now().Add(b.cfg.BrokerTimeout))
 	_, err := io.ReadFull(ys, h[:])
 	_ = ys.SetReadDeadline(time.Time{})
 	switch {
-	case err == yamux.ErrTimeout:
+	case errors.Is(err, os.ErrDeadlineExceeded):
 		return 0, statusAcceptTimeout, fmt.Errorf("mux: no stream header within %v: %w", b.cfg.BrokerTimeout, ErrAcceptTimeout)
 	case err != nil:
 		return 0, statusAccepted, fmt.Errorf("mux: read stream header: %w", err)
@@ -358,7 +346,7 @@ func (b *Broker) waitParked(id uint32, p *parkedStream) {
 }
 
 // reject sends a rejection status and closes the stream.
-func (b *Broker) reject(ys *yamux.Stream, status byte) {
+func (b *Broker) reject(ys *substream, status byte) {
 	_, _ = ys.Write([]byte{status})
 	ys.Close()
 }

@@ -234,7 +234,7 @@ func TestZeroLengthWriteSendsHeader(t *testing.T) {
 
 func TestBadHeaderRejected(t *testing.T) {
 	host, _ := pair(t, "pipe")
-	ys, err := host.sess.OpenStream()
+	ys, err := host.sess.open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,11 +360,12 @@ func TestNumStreams(t *testing.T) {
 // rejected after BrokerTimeout rather than held forever.
 func TestHeaderTimeout(t *testing.T) {
 	host, plugin := pairWith(t, "pipe", shortConfig(), shortConfig())
-	ys, err := host.sess.OpenStream()
+	ys, err := host.sess.open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ys.Close()
+	ys.Write(nil) // opens the stream without a header
 	status := make([]byte, 1)
 	if _, err := io.ReadFull(ys, status); err != nil {
 		t.Fatalf("reading status: %v", err)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
-	"github.com/hashicorp/yamux"
 )
 
 // Defaults applied by Client and Server to the zero fields of a Config.
@@ -17,8 +15,8 @@ const (
 	// slow can buffer, so it is also the worst-case memory of such a stream.
 	DefaultStreamWindow uint32 = 16 << 20
 
-	// MinStreamWindow is the smallest accepted Config.StreamWindow; yamux
-	// starts every stream with a window of this size.
+	// MinStreamWindow is the smallest accepted Config.StreamWindow; the
+	// yamux protocol starts every stream with a window of this size.
 	MinStreamWindow uint32 = 256 << 10
 
 	// DefaultKeepAliveInterval is the default Config.KeepAliveInterval.
@@ -38,17 +36,16 @@ const (
 	DefaultBrokerTimeout = 30 * time.Second
 )
 
-// yamuxWriteTimeout is yamux's own default connection write timeout, the
-// value a negative Config.ConnectionWriteTimeout selects.
-const yamuxWriteTimeout = 10 * time.Second
+// shortWriteTimeout is the value a negative Config.ConnectionWriteTimeout
+// selects: hashicorp/yamux's default.
+const shortWriteTimeout = 10 * time.Second
 
 // Config tunes a session. The zero value works: Client and Server copy the
 // Config, replace every zero field by its documented default and validate
 // the result; they never modify the caller's Config.
 type Config struct {
-	// StreamWindow is the largest receive window of a stream, in bytes
-	// (yamux's MaxStreamWindowSize): how far a writer may run ahead of its
-	// reader. Zero means DefaultStreamWindow (16 MiB); values below
+	// StreamWindow is the largest receive window of a stream, in bytes:
+	// how far a writer may run ahead of its reader. Zero means DefaultStreamWindow (16 MiB); values below
 	// MinStreamWindow (256 KiB) are an error.
 	StreamWindow uint32
 
@@ -59,14 +56,15 @@ type Config struct {
 
 	// ConnectionWriteTimeout bounds how long a frame may wait to be written
 	// to the connection, and how long a keepalive ping may wait for its
-	// answer, before yamux gives up (a stream write fails; a late ping
-	// answer tears the session down). A single frame may carry a whole
-	// StreamWindow, and behind a saturated connection it queues behind
-	// others: yamux's 10s default killed multi-gigabyte transfers whose
+	// answer, before the session gives up and ends (a write that cannot
+	// finish in time may have left part of a frame on the connection).
+	// Behind a saturated connection a write queues behind others:
+	// hashicorp/yamux's 10s default killed multi-gigabyte transfers whose
 	// peer window was full. Zero therefore means
 	// DefaultConnectionWriteTimeout (5 minutes), long enough for any
 	// healthy local transfer while still catching a wedged peer. A negative
-	// value selects yamux's own 10s default, the shortest sensible value.
+	// value selects hashicorp/yamux's 10s default, the shortest sensible
+	// value.
 	// Because a keepalive waits this long for its answer, a peer that
 	// stops answering without closing the connection is detected after
 	// KeepAliveInterval plus ConnectionWriteTimeout.
@@ -79,8 +77,9 @@ type Config struct {
 	AcceptBacklog int
 
 	// StreamOpenTimeout is how long an opened stream may wait for the
-	// peer's acknowledgement before yamux declares the connection dead and
-	// closes the session. It does not delay Dial, which never waits for the
+	// peer's acknowledgement (counted from its SYN, which leaves with its
+	// first write) before the session declares the connection dead and
+	// ends. It does not delay Dial, which never waits for the
 	// acknowledgement. Zero means DefaultStreamOpenTimeout (75s); a
 	// negative value disables the check.
 	StreamOpenTimeout time.Duration
@@ -91,8 +90,8 @@ type Config struct {
 	// means DefaultBrokerTimeout (30s); negative is an error.
 	BrokerTimeout time.Duration
 
-	// Logger receives the broker's log lines and yamux's, which are never
-	// written to os.Stderr. Nil means slog.Default().
+	// Logger receives the session's and the broker's log lines, which are
+	// never written to os.Stderr. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
@@ -113,7 +112,7 @@ func (c *Config) withDefaults() (Config, error) {
 	case cfg.ConnectionWriteTimeout == 0:
 		cfg.ConnectionWriteTimeout = DefaultConnectionWriteTimeout
 	case cfg.ConnectionWriteTimeout < 0:
-		cfg.ConnectionWriteTimeout = yamuxWriteTimeout
+		cfg.ConnectionWriteTimeout = shortWriteTimeout
 	}
 	if cfg.AcceptBacklog == 0 {
 		cfg.AcceptBacklog = DefaultAcceptBacklog
@@ -141,20 +140,4 @@ func (c *Config) validate() error {
 		return fmt.Errorf("%w: BrokerTimeout %v is negative", ErrBadConfig, c.BrokerTimeout)
 	}
 	return nil
-}
-
-// yamuxConfig translates a defaulted Config for yamux.
-func (c *Config) yamuxConfig() *yamux.Config {
-	yc := yamux.DefaultConfig()
-	yc.AcceptBacklog = c.AcceptBacklog
-	yc.EnableKeepAlive = c.KeepAliveInterval > 0
-	if yc.EnableKeepAlive {
-		yc.KeepAliveInterval = c.KeepAliveInterval
-	}
-	yc.ConnectionWriteTimeout = c.ConnectionWriteTimeout
-	yc.MaxStreamWindowSize = c.StreamWindow
-	yc.StreamOpenTimeout = max(c.StreamOpenTimeout, 0)
-	yc.LogOutput = nil
-	yc.Logger = yamuxLogger{c.Logger}
-	return yc
 }

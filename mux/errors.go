@@ -35,6 +35,20 @@ var ErrBadHeader = errors.New("mux: bad stream header")
 // invalid Config.
 var ErrBadConfig = errors.New("mux: invalid config")
 
+// ErrProtocol is wrapped by Err when the session ended because the peer
+// broke the multiplexing protocol: a malformed or unexpected frame, a
+// stream that overran its receive window, an unknown frame type.
+var ErrProtocol = errors.New("mux: protocol error")
+
+// ErrStreamReset is wrapped by the error of a stream Read or Write after the
+// peer abandoned the stream (closed it with data unread, or gave up on it).
+// A Read returns the bytes that arrived before the reset first.
+var ErrStreamReset = errors.New("mux: stream reset by peer")
+
+// ErrKeepAliveTimeout is wrapped by Err when the peer did not answer a
+// keepalive ping within Config.ConnectionWriteTimeout.
+var ErrKeepAliveTimeout = errors.New("mux: keepalive timeout")
+
 // closedError is the error of a broker whose session ended for cause;
 // a nil cause means a local Close.
 func closedError(cause error) error {

@@ -9,12 +9,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/yamux"
 )
 
 // maxPrefixCopy bounds how much of a first Write is copied next to the
-// pending prefix; the rest of that Write is passed to yamux uncopied.
+// pending prefix; the rest of that Write is passed on uncopied.
 const maxPrefixCopy = 32 << 10
 
 // stream is the net.Conn that Dial and Accept return: a yamux stream plus
@@ -25,7 +23,7 @@ const maxPrefixCopy = 32 << 10
 // A dialed stream also consumes the acceptor's status byte on its first
 // Read. Idle streams hold no buffers of their own.
 type stream struct {
-	ys *yamux.Stream
+	ys *substream
 	b  *Broker
 	id uint32
 
@@ -44,7 +42,7 @@ type stream struct {
 }
 
 // newDialedStream wraps a stream this side opened to the peer's id.
-func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
+func newDialedStream(b *Broker, ys *substream, id uint32) *stream {
 	s := &stream{ys: ys, b: b, id: id, dialed: true}
 	s.prefix = encodeHeader(id)
 	s.npre = headerSize
@@ -54,7 +52,7 @@ func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
 }
 
 // newAcceptedStream wraps an incoming stream whose header announced id.
-func newAcceptedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
+func newAcceptedStream(b *Broker, ys *substream, id uint32) *stream {
 	s := &stream{ys: ys, b: b, id: id}
 	s.prefix[0] = statusAccepted
 	s.npre = 1
@@ -172,14 +170,10 @@ func (s *stream) Close() error {
 		}
 		s.wmu.Unlock()
 	}
-	err := s.ys.Close()
-	// A local yamux Close leaves a blocked Read waiting for the peer;
-	// an expired deadline wakes it, and ioErr reports net.ErrClosed.
-	_ = s.ys.SetReadDeadline(time.Unix(1, 0))
-	return s.ioErr(err)
+	return s.ioErr(s.ys.Close())
 }
 
-// ioErr translates a yamux error for the caller: io.EOF stays io.EOF, an
+// ioErr translates a session error for the caller: io.EOF stays io.EOF, an
 // expired deadline wraps os.ErrDeadlineExceeded as net.Conn requires, a
 // stream closed locally gives net.ErrClosed and a lost session the
 // broker's error.
@@ -189,8 +183,8 @@ func (s *stream) ioErr(err error) error {
 		return err
 	case s.closed.Load():
 		return net.ErrClosed
-	case errors.Is(err, yamux.ErrTimeout):
-		return os.ErrDeadlineExceeded
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return err
 	}
 	select {
 	case <-s.b.done:
