@@ -208,3 +208,31 @@ func (s *stream) SetReadDeadline(t time.Time) error { return s.ys.SetReadDeadlin
 
 // SetWriteDeadline sets the deadline for blocked and future Writes.
 func (s *stream) SetWriteDeadline(t time.Time) error { return s.ys.SetWriteDeadline(t) }
+
+// DataNotifier is implemented by the streams Dial and Accept return. It
+// serves a server that runs each request on the goroutine that read it:
+// instead of starting a goroutine to read the next request before every
+// call, it starts one only if bytes arrive while the call runs.
+type DataNotifier interface {
+	// NotifyData registers fn to run once, on the session's receive
+	// goroutine, when bytes, the peer's close or a reset next arrive on
+	// the stream; fn must not block. It returns false and registers
+	// nothing if such an event is already waiting to be read, or if the
+	// stream cannot watch (a dialed stream before its first Read).
+	NotifyData(fn func()) bool
+
+	// StopNotify unregisters the function NotifyData registered and
+	// reports whether it did so before the function ran.
+	StopNotify() bool
+}
+
+// NotifyData implements DataNotifier.
+func (s *stream) NotifyData(fn func()) bool {
+	if s.needStatus.Load() || s.rejected.Load() || s.closed.Load() {
+		return false
+	}
+	return s.ys.notifyData(fn)
+}
+
+// StopNotify implements DataNotifier.
+func (s *stream) StopNotify() bool { return s.ys.stopNotify() }

@@ -41,6 +41,7 @@ type substream struct {
 	removed      bool       // forgotten by the session
 	readDeadline time.Time
 	writeDeadln  time.Time
+	watch        func()      // run once by the receive loop when bytes or the end arrive
 	openTimer    *time.Timer // ends the session if the SYN is not acknowledged in time
 	closeTimer   *time.Timer // resets the stream if the peer's FIN does not come
 
@@ -415,6 +416,7 @@ func (st *substream) accepting() bool {
 func (st *substream) received(kept bool) error {
 	if kept {
 		notify(st.readable)
+		st.fireWatch()
 		return nil
 	}
 	st.mu.Lock()
@@ -466,6 +468,43 @@ func (st *substream) processFlags(flags uint16) {
 		st.sess.remove(st.id)
 	}
 	st.wake()
+	if flags&(flagFIN|flagRST) != 0 {
+		st.fireWatch()
+	}
+}
+
+// notifyData registers fn to run once, on the receive loop, when bytes,
+// the peer's FIN or a reset arrive. It returns false, registering
+// nothing, if some are there already.
+func (st *substream) notifyData(fn func()) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.buf.Len() > 0 || st.remoteClosed || st.reset || st.localClosed {
+		return false
+	}
+	st.watch = fn
+	return true
+}
+
+// stopNotify unregisters the function notifyData registered and reports
+// whether it did so before the function ran.
+func (st *substream) stopNotify() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	fn := st.watch
+	st.watch = nil
+	return fn != nil
+}
+
+// fireWatch runs and clears the registered watch, if any.
+func (st *substream) fireWatch() {
+	st.mu.Lock()
+	fn := st.watch
+	st.watch = nil
+	st.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
 }
 
 // wake makes blocked Reads and Writes re-examine the stream.

@@ -3,23 +3,31 @@ package remote
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/rpc"
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/muxplug/muxplug/codec"
+	"github.com/muxplug/muxplug/mux"
 )
 
 // Objects that this package serves on streams of their own, and the main
 // streams a Server serves, are served by objServer rather than by an
 // rpc.Server: the same net/rpc protocol and method rules, but without a
 // long-lived goroutine that decodes requests and hands each to a goroutine
-// of its own. The goroutine that reads a request starts a fresh goroutine
-// to wait for the next one, then runs the method and exits; so an idle
-// object holds one goroutine whose stack never grew, a method starts
-// without a hand-off, and a method runs on its own goroutine as under
-// rpc.Server, so long calls and their Cancel overlap. A Cancel (see
-// inlineMethods) runs on the reading goroutine, which then reads the next
-// request: no goroutine is started for it.
+// of its own. The goroutine that reads a request runs the method itself,
+// so a method starts without a hand-off. Another request (a Cancel for
+// the running call, or a concurrent call) must still be read while it
+// runs: on a mux stream the session starts a goroutine to read it only
+// if bytes arrive during the call (mux.DataNotifier), and otherwise the
+// same goroutine reads the next request when the method returns; on other
+// connections a fresh goroutine starts reading before the method runs.
+// Either way an idle object holds one goroutine whose stack never grew,
+// and long calls and their Cancel overlap as under rpc.Server. A Cancel
+// (see inlineMethods) runs on the reading goroutine, which then reads the
+// next request.
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
@@ -98,6 +106,7 @@ type service struct {
 // Server holds.
 type objServer struct {
 	codec rpc.ServerCodec
+	watch mux.DataNotifier           // the stream, if it can say when bytes arrive; may be nil
 	find  func(name string) *service // nil if no service has that name
 	end   func()                     // runs once the stream has ended and every call is answered
 
@@ -105,9 +114,15 @@ type objServer struct {
 	calls   sync.WaitGroup // methods running
 }
 
-// serve reads requests and answers them until the stream ends. Once a
-// request that runs on its own goroutine is read, a new goroutine takes
-// over the reading (see the top of this file).
+// newObjServer returns an objServer for conn.
+func newObjServer(conn io.ReadWriteCloser, find func(string) *service, end func()) *objServer {
+	w, _ := conn.(mux.DataNotifier)
+	return &objServer{codec: codec.NewServerCodec(conn), watch: w, find: find, end: end}
+}
+
+// serve reads requests and answers them until the stream ends. When
+// another request arrives while a method runs, a new goroutine takes over
+// the reading (see the top of this file).
 func (s *objServer) serve() {
 	for {
 		var req rpc.Request
@@ -123,12 +138,24 @@ func (s *objServer) serve() {
 			continue
 		}
 		s.calls.Add(1)
-		go s.serve()
+		if s.watch == nil || !s.watch.NotifyData(s.takeOver) {
+			go s.serve()
+			s.respond(&req, svc, m, argv, replyv, nil)
+			s.calls.Done()
+			return
+		}
 		s.respond(&req, svc, m, argv, replyv, nil)
 		s.calls.Done()
-		return
+		if !s.watch.StopNotify() {
+			return // bytes arrived during the call: takeOver's goroutine reads them
+		}
 	}
 }
+
+// takeOver starts a goroutine to read the stream while a method runs on
+// the goroutine that read its request; the session runs it when bytes
+// arrive (a Cancel, a pipelined call, the end of the stream).
+func (s *objServer) takeOver() { go s.serve() }
 
 // readBody finds the request's method and decodes its argument.
 func (s *objServer) readBody(req *rpc.Request) (*service, *method, reflect.Value, reflect.Value, error) {

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sync"
 
-	"github.com/muxplug/muxplug/codec"
 	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
@@ -106,13 +105,12 @@ func (s *served) run(ctx context.Context) {
 	s.conn = conn
 	s.mu.Unlock()
 	svc := &service{name: s.svc, rcvr: reflect.ValueOf(s.rcvr), methods: s.methods}
-	srv := &objServer{codec: codec.NewServerCodec(conn), end: func() { s.finish(ctx) },
-		find: func(name string) *service {
-			if name != svc.name {
-				return nil
-			}
-			return svc
-		}}
+	srv := newObjServer(conn, func(name string) *service {
+		if name != svc.name {
+			return nil
+		}
+		return svc
+	}, func() { s.finish(ctx) })
 	srv.serve()
 }
 

@@ -6,8 +6,6 @@ import (
 	"io"
 	"reflect"
 	"sync"
-
-	"github.com/muxplug/muxplug/codec"
 )
 
 // Server serves net/rpc services on streams, speaking the protocol of an
@@ -70,7 +68,7 @@ func (s *Server) register(name string, rcvr interface{}, ours bool) error {
 // are served too.
 func (s *Server) ServeConn(conn io.ReadWriteCloser) {
 	done := make(chan struct{})
-	srv := &objServer{codec: codec.NewServerCodec(conn), find: s.find, end: func() { close(done) }}
+	srv := newObjServer(conn, s.find, func() { close(done) })
 	srv.serve()
 	<-done
 }
