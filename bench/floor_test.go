@@ -43,9 +43,62 @@ func echoMain() int {
 	}
 }
 
+// handoffEchoMain is echoMain with one goroutine hand-off per message: a
+// reader goroutine passes each message it reads to the writing goroutine,
+// the way a multiplexer's receive loop passes a frame to its stream's
+// reader.
+func handoffEchoMain() int {
+	exitOnStdinEOF()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(l.Addr())
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return 1
+		}
+		go func() {
+			defer c.Close()
+			for msg := range readMessages(c) {
+				if _, err := c.Write(msg); err != nil {
+					return
+				}
+			}
+		}()
+	}
+}
+
+// readMessages reads pingSize messages from c on a goroutine of its own
+// and hands each over on the returned channel, which is closed when c
+// fails. Each message is valid until the next one is received.
+func readMessages(c net.Conn) <-chan []byte {
+	ch := make(chan []byte)
+	go func() {
+		defer close(ch)
+		bufs := [2][]byte{make([]byte, pingSize), make([]byte, pingSize)}
+		for i := 0; ; i++ {
+			buf := bufs[i%2]
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			ch <- buf
+		}
+	}()
+	return ch
+}
+
 // dialEcho starts an echo child and connects to it.
 func dialEcho(b *testing.B) net.Conn {
-	addr := startChild(b, "echo")
+	return dialChild(b, "echo")
+}
+
+// dialChild starts a child in role, which prints its address, and
+// connects to it.
+func dialChild(b *testing.B, role string) net.Conn {
+	addr := startChild(b, role)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		b.Fatal(err)
@@ -94,6 +147,27 @@ func BenchmarkFloorTCPChild101(b *testing.B) {
 			if err := pingPong(c, out, in); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkFloorTCPChildHandoff is the floor for any multiplexer with a
+// receive goroutine per connection, muxplug's, yamux's and go-plugin's
+// alike: the ping-pong of BenchmarkFloorTCPChild with one goroutine
+// hand-off per message on each side (a reader goroutine passes the
+// message on through a channel).
+func BenchmarkFloorTCPChildHandoff(b *testing.B) {
+	c := dialChild(b, "echo-handoff")
+	replies := readMessages(c)
+	out := bytes.Repeat([]byte{'p'}, pingSize)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(out); err != nil {
+			b.Fatal(err)
+		}
+		if in, ok := <-replies; !ok || !bytes.Equal(in, out) {
+			b.Fatalf("echo: got %x, want %x", in, out)
 		}
 	}
 }

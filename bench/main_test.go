@@ -21,6 +21,7 @@ var roles = map[string]func() int{
 	"olddesign":           oldDesignMain,
 	"muxplug-provisioner": muxplugProvisionerMain,
 	"exec-only":           execOnlyMain,
+	"echo-handoff":        handoffEchoMain,
 }
 
 func TestMain(m *testing.M) {
