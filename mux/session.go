@@ -247,6 +247,24 @@ func (s *session) send(pre *frameHeader, h frameHeader, body []byte) error {
 	return nil
 }
 
+// goAwayTimeout bounds the write of the go-away that tells a peer which
+// broke the protocol why the session ends.
+const goAwayTimeout = time.Second
+
+// tryGoAway writes a go-away with code if the connection is free now and
+// takes it within goAwayTimeout; the receive loop calls it just before
+// ending the session, so it must not wait for other writers or for a peer
+// that does not read.
+func (s *session) tryGoAway(code uint32) {
+	if !s.wmu.TryLock() {
+		return
+	}
+	defer s.wmu.Unlock()
+	h := makeHeader(frameGoAway, 0, 0, code)
+	_ = s.conn.SetWriteDeadline(time.Now().Add(goAwayTimeout))
+	_, _ = s.conn.Write(h[:])
+}
+
 // queueCtrl queues a header-only frame for the control writer. It never
 // blocks, so the receive loop can call it.
 func (s *session) queueCtrl(h frameHeader) error {
@@ -346,7 +364,7 @@ func (s *session) recvLoop() {
 		if err := s.handle(r, &h); err != nil {
 			if errors.Is(err, ErrProtocol) {
 				s.log.Warn("mux: ending the session", "err", err)
-				_ = s.send(nil, makeHeader(frameGoAway, 0, 0, goAwayProtocol), nil)
+				s.tryGoAway(goAwayProtocol)
 			}
 			s.shutdown(err)
 			return
