@@ -89,30 +89,38 @@ func readAck(r io.Reader) error {
 // session's reader) may call Read.
 type ackConn struct {
 	net.Conn
-	acked bool // owned by the reading goroutine
+	acked bool          // owned by the reading goroutine
+	done  chan struct{} // closed once the acknowledgement has arrived or failed
+	err   error         // why it failed; set before done is closed
+}
 
-	mu  sync.Mutex // guards err
-	err error      // why the acknowledgement was refused
+func newAckConn(conn net.Conn) *ackConn {
+	return &ackConn{Conn: conn, done: make(chan struct{})}
 }
 
 func (c *ackConn) Read(p []byte) (int, error) {
 	if !c.acked {
-		if err := readAck(c.Conn); err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.mu.Unlock()
-			return 0, err
-		}
 		c.acked = true
+		c.err = readAck(c.Conn)
+		close(c.done)
+	}
+	if c.err != nil {
+		return 0, c.err
 	}
 	return c.Conn.Read(p)
 }
 
-// authErr returns the authentication failure, if the plugin refused us.
-func (c *ackConn) authErr() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
+// awaitAck waits for the plugin's verdict on the host's secret: nil once it
+// accepted it, an error wrapping ErrAuth if it refused it, or ctx's cause.
+// The verdict comes from the first Read of the session reading ac: without
+// such a session only ctx ends the wait.
+func awaitAck(ctx context.Context, ac *ackConn) error {
+	select {
+	case <-ac.done:
+		return ac.err
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // checkAuth is the plugin side: it reads the preface and secret within

@@ -185,14 +185,14 @@ func TestAckConn(t *testing.T) {
 			if err := writePreface(host, tt.secret); err != nil {
 				t.Fatal(err)
 			}
-			ac := &ackConn{Conn: host}
+			ac := newAckConn(host)
 			buf := make([]byte, 64)
 			n, err := ac.Read(buf)
 			if tt.ok != (err == nil) || (tt.ok && string(buf[:n]) != "session bytes") {
 				t.Errorf("Read = %q, %v; want ok=%v", buf[:n], err, tt.ok)
 			}
-			if !tt.ok && !errors.Is(ac.authErr(), ErrAuth) {
-				t.Errorf("authErr = %v, want ErrAuth", ac.authErr())
+			if err := awaitAck(context.Background(), ac); tt.ok != (err == nil) || (!tt.ok && !errors.Is(err, ErrAuth)) {
+				t.Errorf("awaitAck = %v, want ok=%v or ErrAuth", err, tt.ok)
 			}
 			if err := <-done; (err == nil) != tt.ok {
 				t.Errorf("checkAuth = %v, want ok=%v", err, tt.ok)

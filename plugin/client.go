@@ -45,7 +45,7 @@ type Client struct {
 	broker  *mux.Broker
 	rpc     *remote.Client // of stream 0
 	unixDir string
-	kinds   []string // what Control.Info said the plugin serves
+	kinds   []string // what the plugin serves: from its handshake line or Control.Info
 
 	// beforeConnect, if set, runs between the handshake and the dial
 	// (tests use it to stand between them).
@@ -122,12 +122,14 @@ func (c *Client) start() (string, error) {
 		c.beforeConnect(hs)
 	}
 	ac, err := c.connect(ctx, hs, secret)
-	if err != nil {
-		return "", c.startError(err)
+	if err == nil {
+		err = c.identify(ctx, hs, ac)
 	}
-	if err := c.hello(ctx); err != nil {
-		if aerr := ac.authErr(); aerr != nil {
-			err = aerr
+	if err != nil {
+		if ac != nil { // a refused secret explains any failure after the preface
+			if aerr := awaitAck(ctx, ac); errors.Is(aerr, ErrAuth) {
+				err = aerr
+			}
 		}
 		return "", c.startError(err)
 	}
@@ -222,10 +224,11 @@ func (c *Client) noHandshake(ctx context.Context, p *process) error {
 }
 
 // connect dials the announced address, sends the authentication preface
-// and opens the multiplexed session and the RPC client of stream 0. It
-// does not wait for the plugin: the acknowledgement is checked when the
-// first reply arrives (see hello), so the whole exchange costs one round
-// trip.
+// and opens the multiplexed session and stream 0 with its RPC client. It
+// does not wait for the plugin: the acknowledgement is read by the
+// session's reader (see ackConn). Stream 0's header is sent at once, so
+// that the plugin sees the stream even if the first call comes late. Once
+// the session is open, connect returns its ackConn even with an error.
 func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ackConn, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, hs.Network, hs.Addr)
@@ -236,26 +239,49 @@ func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ack
 		conn.Close()
 		return nil, err
 	}
-	ac := &ackConn{Conn: conn}
+	ac := newAckConn(conn)
 	b, err := mux.Client(ac, c.cfg.Mux)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("open session: %w", err)
 	}
+	c.mu.Lock()
+	c.broker = b
+	c.mu.Unlock()
 	conn0, err := b.Dial(ctx, 0)
+	if err == nil {
+		_, err = conn0.Write(nil)
+	}
 	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("open main stream: %w", err)
+		return ac, fmt.Errorf("open main stream: %w", err)
 	}
 	rc := remote.NewClient(conn0)
 	c.mu.Lock()
-	c.broker, c.rpc = b, rc
+	c.rpc = rc
 	c.mu.Unlock()
 	return ac, nil
 }
 
-// hello makes the first call, Control.Info, which opens stream 0, proves
-// that the plugin accepted our secret and tells which kind of component it
+// identify learns which kinds of component the plugin serves and makes
+// sure that it accepted our secret. A plugin that announced its kinds in
+// its handshake line costs no call: identify only waits for the
+// acknowledgement, which the plugin sends before it sets up its session.
+// Otherwise it asks Control.Info.
+func (c *Client) identify(ctx context.Context, hs handshake, ac *ackConn) error {
+	if hs.Kinds == nil {
+		return c.hello(ctx)
+	}
+	if err := awaitAck(ctx, ac); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.kinds = hs.Kinds
+	c.mu.Unlock()
+	return nil
+}
+
+// hello calls Control.Info, the first call on stream 0, which proves that
+// the plugin accepted our secret and tells which kinds of component it
 // serves.
 func (c *Client) hello(ctx context.Context) error {
 	var info wire.Info

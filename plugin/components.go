@@ -7,7 +7,7 @@ import (
 )
 
 // serviceKinds maps the remote service names of the component interfaces
-// to the kinds Control.Info reports.
+// to the kinds the handshake line announces and Control.Info reports.
 var serviceKinds = map[string]string{
 	remote.BuilderService:       kindBuilder,
 	remote.CommandService:       kindCommand,

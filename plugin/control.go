@@ -16,7 +16,8 @@ import (
 // plugin serves on stream 0, next to its component.
 const controlName = "Control"
 
-// Component kinds, as Control.Info reports them.
+// Component kinds, as the handshake line announces them and Control.Info
+// reports them.
 const (
 	kindBuilder       = "builder"
 	kindCommand       = "command"

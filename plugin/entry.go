@@ -66,12 +66,9 @@ func ServeProvisioner(p packer.Provisioner) { serveMain(p) }
 // the default ServeConfig and exits with one of the Exit* codes, printing
 // the error (if any) to stderr.
 func serveMain(component interface{}) {
-	signal.Ignore(os.Interrupt)
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	err := Serve(ctx, component, nil)
-	stopped := ctx.Err() != nil
-	stop()
-	code := exitCode(err, stopped)
+	sig := handleSignals()
+	err := Serve(sig.ctx, component, &ServeConfig{announceAfter: sig.installed})
+	code := exitCode(err, sig.stop())
 	switch {
 	case code == ExitNotPlugin:
 		fmt.Fprint(os.Stderr, notPluginMessage)
@@ -79,6 +76,48 @@ func serveMain(component interface{}) {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
+}
+
+// signals is the signal handling of a plugin process: SIGINT is ignored
+// and SIGTERM cancels ctx. Its goroutine installs it while the process goes
+// on starting (installing it costs the young process a thread), and closes
+// installed once it is in place; Serve waits for that before it announces
+// itself, so a host never sees a plugin without it.
+type signals struct {
+	ctx       context.Context
+	cancel    context.CancelFunc
+	installed chan struct{}
+	done      chan struct{} // closed when the goroutine returns
+}
+
+func handleSignals() *signals {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &signals{ctx: ctx, cancel: cancel, installed: make(chan struct{}), done: make(chan struct{})}
+	go s.run()
+	return s
+}
+
+func (s *signals) run() {
+	defer close(s.done)
+	signal.Ignore(os.Interrupt)
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	defer signal.Stop(term)
+	close(s.installed)
+	select {
+	case <-term:
+		s.cancel()
+	case <-s.ctx.Done():
+	}
+}
+
+// stop ends the handling of SIGTERM and reports whether SIGTERM had
+// arrived. SIGINT stays ignored.
+func (s *signals) stop() (stopped bool) {
+	stopped = s.ctx.Err() != nil
+	s.cancel()
+	<-s.done
+	return stopped
 }
 
 // exitCode maps Serve's result to an exit code; stopped reports that

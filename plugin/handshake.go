@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -43,15 +44,27 @@ const maxHandshakeLine = 4096
 // handshake is the content of the line a plugin prints once it listens:
 //
 //	muxplug|<version>|<network>|<address>[|<extension>...]
+//
+// The one extension version 1 defines is "kinds=" followed by the
+// comma-separated component kinds the plugin serves; other extensions are
+// ignored.
 type handshake struct {
 	Version int
-	Network string // "tcp" or "unix"
-	Addr    string
+	Network string   // "tcp" or "unix"
+	Addr    string   // host:port or socket path
+	Kinds   []string // from the kinds extension; nil when the line has none
 }
+
+// kindsExtension starts the extension field that lists the plugin's kinds.
+const kindsExtension = "kinds="
 
 // String formats h as a handshake line, without the newline.
 func (h handshake) String() string {
-	return fmt.Sprintf("%s%d|%s|%s", handshakePrefix, h.Version, h.Network, h.Addr)
+	line := fmt.Sprintf("%s%d|%s|%s", handshakePrefix, h.Version, h.Network, h.Addr)
+	if h.Kinds != nil {
+		line += "|" + kindsExtension + strings.Join(h.Kinds, ",")
+	}
+	return line
 }
 
 // isHandshakeLine reports whether line claims to be a handshake line; only
@@ -89,8 +102,37 @@ func parseFields(raw string) (handshake, error) {
 	if f[3] == "" || strings.ContainsAny(f[3], "\r\n\x00") {
 		return handshake{}, fmt.Errorf("bad address %q", f[3])
 	}
-	// Fields after the address are extensions: version 1 hosts ignore them.
-	return handshake{Version: v, Network: f[2], Addr: f[3]}, nil
+	h := handshake{Version: v, Network: f[2], Addr: f[3]}
+	for _, ext := range f[4:] {
+		list, ok := strings.CutPrefix(ext, kindsExtension)
+		if !ok {
+			continue // an extension of a later version: ignored
+		}
+		if h.Kinds != nil {
+			return handshake{}, errors.New("more than one kinds extension")
+		}
+		if h.Kinds, err = parseKinds(list); err != nil {
+			return handshake{}, err
+		}
+	}
+	return h, nil
+}
+
+// parseKinds parses the list of the kinds extension: one or more kinds
+// separated by commas, each made of lower-case ASCII letters and dashes,
+// none twice. Kinds this host does not know are kept: it cannot dispense
+// them, but a later plugin may serve them next to ones it knows.
+func parseKinds(list string) ([]string, error) {
+	kinds := strings.Split(list, ",")
+	for i, k := range kinds {
+		if k == "" || strings.Trim(k, "abcdefghijklmnopqrstuvwxyz-") != "" {
+			return nil, fmt.Errorf("bad component kind %q", k)
+		}
+		if slices.Contains(kinds[:i], k) {
+			return nil, fmt.Errorf("component kind %q listed twice", k)
+		}
+	}
+	return kinds, nil
 }
 
 // parseVersion parses a protocol version: 1 to 9 decimal digits, no sign.

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -12,10 +13,20 @@ func TestParseHandshake(t *testing.T) {
 		want handshake
 		err  string // substring of the error; empty means success
 	}{
-		{"muxplug|1|tcp|127.0.0.1:10523\n", handshake{1, "tcp", "127.0.0.1:10523"}, ""},
-		{"muxplug|1|tcp|127.0.0.1:10523\r\n", handshake{1, "tcp", "127.0.0.1:10523"}, ""},
-		{"muxplug|12|unix|/tmp/muxplug-1/plugin.sock", handshake{12, "unix", "/tmp/muxplug-1/plugin.sock"}, ""},
-		{"muxplug|1|tcp|127.0.0.1:1|future|fields", handshake{1, "tcp", "127.0.0.1:1"}, ""},
+		{"muxplug|1|tcp|127.0.0.1:10523\n", handshake{1, "tcp", "127.0.0.1:10523", nil}, ""},
+		{"muxplug|1|tcp|127.0.0.1:10523\r\n", handshake{1, "tcp", "127.0.0.1:10523", nil}, ""},
+		{"muxplug|12|unix|/tmp/muxplug-1/plugin.sock", handshake{12, "unix", "/tmp/muxplug-1/plugin.sock", nil}, ""},
+		{"muxplug|1|tcp|127.0.0.1:1|future|fields", handshake{1, "tcp", "127.0.0.1:1", nil}, ""},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=builder", handshake{1, "tcp", "127.0.0.1:1", []string{"builder"}}, ""},
+		{"muxplug|1|tcp|127.0.0.1:1|x|kinds=hook,post-processor|y=z\n",
+			handshake{1, "tcp", "127.0.0.1:1", []string{"hook", "post-processor"}}, ""},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=builder,datasource", handshake{1, "tcp", "127.0.0.1:1", []string{"builder", "datasource"}}, ""},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=", handshake{}, `bad component kind ""`},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=builder,", handshake{}, `bad component kind ""`},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=Builder", handshake{}, `bad component kind "Builder"`},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=hook hook", handshake{}, `bad component kind "hook hook"`},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=hook,hook", handshake{}, "listed twice"},
+		{"muxplug|1|tcp|127.0.0.1:1|kinds=hook|kinds=hook", handshake{}, "more than one kinds extension"},
 		{"muxplug|1|tcp", handshake{}, "want"},
 		{"muxplug|one|tcp|x", handshake{}, "bad protocol version"},
 		{"muxplug|-1|tcp|x", handshake{}, "bad protocol version"},
@@ -30,7 +41,7 @@ func TestParseHandshake(t *testing.T) {
 	for _, tt := range tests {
 		got, err := parseHandshake(tt.line)
 		if tt.err == "" {
-			if err != nil || got != tt.want {
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("parseHandshake(%q) = %+v, %v; want %+v", tt.line, got, err, tt.want)
 			}
 			continue
@@ -52,6 +63,10 @@ func FuzzParseHandshake(f *testing.F) {
 	f.Add("muxplug|1|tcp|a|b|c")
 	f.Add("muxplug||||")
 	f.Add("muxplug|\xff|tcp|x")
+	f.Add("muxplug|1|tcp|127.0.0.1:1|kinds=builder,post-processor")
+	f.Add("muxplug|1|unix|/s|kinds=hook|later=ext\r\n")
+	f.Add("muxplug|1|tcp|x|kinds=a,,b")
+	f.Add("muxplug|1|tcp|x|kinds=a|kinds=b")
 	f.Fuzz(func(t *testing.T, line string) {
 		h, err := parseHandshake(line)
 		if err != nil {
@@ -63,7 +78,7 @@ func FuzzParseHandshake(f *testing.F) {
 		}
 		// A parsed line formats back to a line that parses the same.
 		h2, err := parseHandshake(h.String())
-		if err != nil || h2 != h {
+		if err != nil || !reflect.DeepEqual(h2, h) {
 			t.Fatalf("parseHandshake(%q) = %+v; reparse of %q = %+v, %v", line, h, h.String(), h2, err)
 		}
 	})

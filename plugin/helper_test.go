@@ -115,12 +115,16 @@ func writePidFile() {
 }
 
 // helperServe is a plugin serving a fake builder plus the Test service.
-func helperServe() int {
+func helperServe() int { return helperServeWith(&ServeConfig{}) }
+
+// helperServeWith is helperServe with sc (whose register it sets).
+func helperServeWith(sc *ServeConfig) int {
 	writePidFile()
 	signal.Ignore(os.Interrupt)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	err := Serve(ctx, stubBuilder{}, &ServeConfig{register: registerTestService})
+	sc.register = registerTestService
+	err := Serve(ctx, stubBuilder{}, sc)
 	code := exitCode(err, ctx.Err() != nil)
 	if err != nil && code != ExitOK {
 		fmt.Fprintln(os.Stderr, err)

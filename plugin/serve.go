@@ -63,6 +63,10 @@ type ServeConfig struct {
 
 	// register, if set, adds services to stream 0 (tests use it).
 	register func(*remote.Server, *mux.Broker) error
+
+	// announceAfter, if set, delays the handshake line until it is closed
+	// (or ctx ends): serveMain's signal handling is installed meanwhile.
+	announceAfter <-chan struct{}
 }
 
 func (c *ServeConfig) withDefaults() ServeConfig {
@@ -164,16 +168,16 @@ func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
 	if err != nil {
 		return err
 	}
-	conn, err := announceAndAccept(ctx, &sc, env)
+	conn, err := announceAndAccept(ctx, &sc, env, kinds)
 	if err != nil {
 		return err
 	}
 	return serveConn(ctx, &sc, conn, kinds, component)
 }
 
-// announceAndAccept listens, prints the handshake line and waits for the
-// host's authenticated connection.
-func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv) (net.Conn, error) {
+// announceAndAccept listens, prints the handshake line (announcing kinds)
+// and waits for the host's authenticated connection.
+func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv, kinds []string) (net.Conn, error) {
 	version, ok := chooseVersion(env.versions, supportedVersions)
 	if !ok { // announce our version anyway, so that the host can say who should upgrade
 		fmt.Fprintln(sc.Stdout, handshake{Version: version, Network: env.network, Addr: "-"})
@@ -185,7 +189,11 @@ func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv) (net
 		return nil, err
 	}
 	defer cleanup()
-	hs := handshake{Version: version, Network: env.network, Addr: ln.Addr().String()}
+	hs := handshake{Version: version, Network: env.network, Addr: ln.Addr().String(), Kinds: kinds}
+	if err := waitClosed(ctx, sc.announceAfter); err != nil {
+		ln.Close()
+		return nil, err
+	}
 	if _, err := fmt.Fprintln(sc.Stdout, hs); err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("plugin: print handshake: %w", err)
@@ -206,6 +214,20 @@ func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv) (net
 		}
 	}()
 	return acceptHost(ctx, ln, env.secret, sc.AuthTimeout)
+}
+
+// waitClosed waits until ch (if not nil) is closed or ctx ends, and returns
+// ctx's cause in the latter case.
+func waitClosed(ctx context.Context, ch <-chan struct{}) error {
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // listen opens the listener the host asked for. cleanup removes the socket
