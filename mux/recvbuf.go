@@ -3,36 +3,45 @@ package mux
 import "sync"
 
 // Chunk sizes of a stream's receive buffer. A frame body is read in pieces
-// of at most bigChunk bytes; small pieces are packed into smallChunk-sized
-// chunks so that many tiny frames cannot make a buffer hold much more
-// memory than the bytes it stores (at most about twice, plus one chunk).
+// of at most bigChunk bytes, each into a chunk of the smallest class that
+// holds it; small pieces are packed into the last chunk while it has room,
+// so that many tiny frames cannot make a buffer hold much more memory than
+// the bytes it stores (at most about twice, plus one chunk). Big pieces
+// keep bulk transfers at few, large reads.
 const (
-	smallChunk = 4 << 10
-	bigChunk   = 64 << 10
+	smallChunk  = 4 << 10
+	mediumChunk = 64 << 10
+	bigChunk    = 256 << 10
 )
 
-var (
-	smallChunks = sync.Pool{New: func() any { b := make([]byte, 0, smallChunk); return &b }}
-	bigChunks   = sync.Pool{New: func() any { b := make([]byte, 0, bigChunk); return &b }}
-)
+var chunkPools = [...]struct {
+	size int
+	pool sync.Pool
+}{{size: smallChunk}, {size: mediumChunk}, {size: bigChunk}}
 
 // getChunk returns an empty chunk with room for at least n bytes (n must
 // not exceed bigChunk).
 func getChunk(n int) []byte {
-	if n <= smallChunk {
-		return (*smallChunks.Get().(*[]byte))[:0]
+	for i := range chunkPools {
+		c := &chunkPools[i]
+		if n <= c.size {
+			if b, ok := c.pool.Get().(*[]byte); ok {
+				return (*b)[:0]
+			}
+			return make([]byte, 0, c.size)
+		}
 	}
-	return (*bigChunks.Get().(*[]byte))[:0]
+	panic("mux: chunk larger than bigChunk")
 }
 
 // putChunk recycles a chunk from getChunk.
 func putChunk(b []byte) {
 	b = b[:0]
-	switch cap(b) {
-	case smallChunk:
-		smallChunks.Put(&b)
-	case bigChunk:
-		bigChunks.Put(&b)
+	for i := range chunkPools {
+		if c := &chunkPools[i]; cap(b) == c.size {
+			c.pool.Put(&b)
+			return
+		}
 	}
 }
 

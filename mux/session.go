@@ -32,7 +32,7 @@ const (
 
 	// maxFrame bounds the body of a data frame this side sends, so that a
 	// large Write on one stream does not hold the connection for long.
-	maxFrame = 256 << 10
+	maxFrame = 1 << 20
 )
 
 // session is one end of a yamux (protocol version 0) session over a
