@@ -21,13 +21,13 @@ import (
 // so a method starts without a hand-off. Another request (a Cancel for
 // the running call, or a concurrent call) must still be read while it
 // runs: on a mux stream the session starts a goroutine to read it only
-// if bytes arrive during the call (mux.DataNotifier), and otherwise the
-// same goroutine reads the next request when the method returns; on other
-// connections a fresh goroutine starts reading before the method runs.
-// Either way an idle object holds one goroutine whose stack never grew,
-// and long calls and their Cancel overlap as under rpc.Server. A Cancel
-// (see inlineMethods) runs on the reading goroutine, which then reads the
-// next request.
+// if bytes arrive during the call (mux.DataNotifier), and otherwise a
+// fresh goroutine starts reading once the reply is sent, off the call's
+// path; on other connections it starts before the method runs. Either way
+// an idle object holds one goroutine whose stack never grew, and long
+// calls and their Cancel overlap as under rpc.Server. A Cancel (see
+// inlineMethods) runs on the reading goroutine, which then reads the next
+// request.
 
 var errorType = reflect.TypeOf((*error)(nil)).Elem()
 
@@ -146,9 +146,13 @@ func (s *objServer) serve() {
 		}
 		s.respond(&req, svc, m, argv, replyv, nil)
 		s.calls.Done()
-		if !s.watch.StopNotify() {
-			return // bytes arrived during the call: takeOver's goroutine reads them
-		}
+		if s.watch.StopNotify() {
+			// Nothing arrived during the call. Wait for the next request
+			// on a fresh goroutine, whose stack has not grown with the
+			// method's, now that the reply is on its way.
+			go s.serve()
+		} // else bytes arrived during the call: takeOver's goroutine reads them
+		return
 	}
 }
 
