@@ -57,8 +57,10 @@ func BenchmarkStart(b *testing.B) {
 
 // BenchmarkCall compares a small call through a real plugin process with a
 // raw TCP ping-pong of the same payload with another process. The
-// plugin-call run also times one ping-pong per call, off the clock, and
-// reports the ratio as x-floor, so that both see the same machine load.
+// plugin-call run alternates blocks of back-to-back calls with blocks of
+// as many back-to-back ping-pongs (off the clock) and reports the ratio of
+// their times as x-floor, so that both see the same machine load however
+// it drifts.
 func BenchmarkCall(b *testing.B) {
 	payload := strings.Repeat("x", 64)
 	b.Run("tcp-pingpong", func(b *testing.B) {
@@ -82,14 +84,12 @@ func BenchmarkCall(b *testing.B) {
 		b.SetBytes(int64(len(payload)))
 		b.ReportAllocs()
 		b.ResetTimer()
-		for range b.N {
+		floor.run(b, func() {
 			var reply string
 			if err := callRPC(ctx, c.rpc, "Test.Echo", payload, &reply, c.wrapTransport); err != nil || reply != payload {
 				b.Fatalf("Echo = %q, %v", reply, err)
 			}
-			floor.sample(b)
-		}
-		floor.report(b)
+		})
 	})
 }
 
@@ -107,37 +107,48 @@ func BenchmarkComponentCall(b *testing.B) {
 	floor := newFloor(b, payload)
 	b.ReportAllocs()
 	b.ResetTimer()
-	for range b.N {
+	floor.run(b, func() {
 		if warns, err := builder.Prepare(payload); err != nil || len(warns) != 1 || warns[0] != "got 1 raws" {
 			b.Fatalf("Prepare = %q, %v", warns, err)
 		}
-		floor.sample(b)
-	}
-	floor.report(b)
+	})
 }
 
-// floor times ping-pongs with the echo helper between the iterations of a
-// benchmark, off the clock.
+// floorBlock is how many calls, then ping-pongs, floor.run times in a row.
+const floorBlock = 50
+
+// floor times blocks of back-to-back ping-pongs with the echo helper
+// between blocks of a benchmark's operations.
 type floor struct {
 	conn    net.Conn
 	payload string
 	buf     []byte
-	total   time.Duration
 }
 
 func newFloor(b *testing.B, payload string) *floor {
 	return &floor{conn: dialEchoHelper(b), payload: payload, buf: make([]byte, len(payload))}
 }
 
-func (f *floor) sample(b *testing.B) {
-	b.StopTimer()
-	f.total += pingPong(b, f.conn, f.payload, f.buf)
-	b.StartTimer()
-}
-
-// report adds x-floor: the benchmark's time over the floor's.
-func (f *floor) report(b *testing.B) {
-	b.ReportMetric(float64(b.Elapsed())/float64(f.total), "x-floor")
+// run does op b.N times in blocks of floorBlock, each followed by as many
+// ping-pongs off the clock, and reports x-floor: the time of the
+// operations over the time of the ping-pongs.
+func (f *floor) run(b *testing.B, op func()) {
+	var ops, pings time.Duration
+	for done := 0; done < b.N; {
+		n := min(floorBlock, b.N-done)
+		start := time.Now()
+		for range n {
+			op()
+		}
+		ops += time.Since(start)
+		b.StopTimer()
+		for range n {
+			pings += pingPong(b, f.conn, f.payload, f.buf)
+		}
+		b.StartTimer()
+		done += n
+	}
+	b.ReportMetric(float64(ops)/float64(pings), "x-floor")
 }
 
 // dialEchoHelper starts the "echo" helper and connects to it.
