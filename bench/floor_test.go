@@ -13,41 +13,39 @@ import (
 const pingSize = 64
 
 // echoMain listens on loopback TCP, prints its address and echoes every
-// connection's bytes back in pingSize messages.
+// connection's bytes back.
 func echoMain() int {
-	exitOnStdinEOF()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	fmt.Println(l.Addr())
-	for {
-		c, err := l.Accept()
-		if err != nil {
-			return 1
-		}
-		go func() {
-			defer c.Close()
-			buf := make([]byte, 1<<20)
-			for {
-				n, err := c.Read(buf)
-				if err != nil {
-					return
-				}
-				if _, err := c.Write(buf[:n]); err != nil {
-					return
-				}
+	return serveEcho(func(c net.Conn) {
+		buf := make([]byte, 1<<20)
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
 			}
-		}()
-	}
+			if _, err := c.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	})
 }
 
 // handoffEchoMain is echoMain with one goroutine hand-off per message: a
-// reader goroutine passes each message it reads to the writing goroutine,
-// the way a multiplexer's receive loop passes a frame to its stream's
-// reader.
+// reader goroutine passes each pingSize message it reads to the writing
+// goroutine, the way a multiplexer's receive loop passes a frame to its
+// stream's reader.
 func handoffEchoMain() int {
+	return serveEcho(func(c net.Conn) {
+		for msg := range readMessages(c) {
+			if _, err := c.Write(msg); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// serveEcho listens on loopback TCP, prints its address and runs echo on
+// every connection, which it closes afterwards.
+func serveEcho(echo func(net.Conn)) int {
 	exitOnStdinEOF()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -62,11 +60,7 @@ func handoffEchoMain() int {
 		}
 		go func() {
 			defer c.Close()
-			for msg := range readMessages(c) {
-				if _, err := c.Write(msg); err != nil {
-					return
-				}
-			}
+			echo(c)
 		}()
 	}
 }

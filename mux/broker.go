@@ -206,9 +206,13 @@ func (b *Broker) Err() error {
 // directions. A stream leaves the count once both ends have closed it.
 func (b *Broker) NumStreams() int { return b.sess.numStreams() }
 
-func (b *Broker) isDone() bool {
+func (b *Broker) isDone() bool { return isClosed(b.done) }
+
+// isClosed reports whether ch is closed; ch is only ever closed, never
+// sent on.
+func isClosed(ch <-chan struct{}) bool {
 	select {
-	case <-b.done:
+	case <-ch:
 		return true
 	default:
 		return false

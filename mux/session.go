@@ -188,14 +188,7 @@ func (s *session) lossCause() error {
 	return s.cause
 }
 
-func (s *session) isDone() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
-}
+func (s *session) isDone() bool { return isClosed(s.done) }
 
 // remove forgets a stream both ends are done with.
 func (s *session) remove(id uint32) {
