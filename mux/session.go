@@ -46,7 +46,8 @@ const (
 // the connection. It never writes to it, so two sessions that both stop
 // reading while they write cannot deadlock each other: the few frames it
 // must answer (pings, resets of streams nobody will read) are queued for
-// the control writer goroutine.
+// the control writer goroutine. Its one write of its own is a best-effort
+// go-away, bounded in time, just before it ends the session.
 type session struct {
 	conn   net.Conn
 	cfg    Config
