@@ -28,6 +28,14 @@ func (m matcher) excluded(rel string) bool {
 	if len(m.patterns) == 0 || rel == "." || rel == "" {
 		return false
 	}
+	return eachPrefix(rel, func(p string) bool { return m.matchOne(p) })
+}
+
+// eachPrefix calls f with every directory above the slash-separated
+// relative path rel, outermost first, then with rel itself, until f
+// returns true; it reports whether f did. For "a/b/c" f sees "a", "a/b"
+// and "a/b/c".
+func eachPrefix(rel string, f func(prefix string) bool) bool {
 	for end := 0; end < len(rel); {
 		next := strings.IndexByte(rel[end+1:], '/')
 		if next < 0 {
@@ -35,7 +43,7 @@ func (m matcher) excluded(rel string) bool {
 		} else {
 			end += 1 + next
 		}
-		if m.matchOne(rel[:end]) {
+		if f(rel[:end]) {
 			return true
 		}
 	}

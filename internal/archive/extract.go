@@ -129,18 +129,12 @@ func (x *extractor) ensureDir(rel string) error {
 	if rel == "." || x.dirs[rel] {
 		return nil
 	}
-	for end := 0; end < len(rel); {
-		next := strings.IndexByte(rel[end+1:], '/')
-		if next < 0 {
-			end = len(rel)
-		} else {
-			end += 1 + next
-		}
-		if err := x.checkDir(rel[:end]); err != nil {
-			return err
-		}
-	}
-	return nil
+	var err error
+	eachPrefix(rel, func(p string) bool {
+		err = x.checkDir(p)
+		return err != nil
+	})
+	return err
 }
 
 // checkDir makes sure that rel, whose parent is checked, is a real
