@@ -1,27 +1,27 @@
-package codec
+package msgpack
 
 import (
 	"encoding/binary"
 	"fmt"
 )
 
-// maxDepth is how deeply arrays and maps may nest in a decoded value. A
+// MaxDepth is how deeply arrays and maps may nest in a decoded value. A
 // deeper value is rejected before it is decoded, so that hostile bytes
 // cannot exhaust the decoder's stack.
-const maxDepth = 512
+const MaxDepth = 512
 
 // checkValues checks, without decoding them, that b holds exactly n
 // well-formed msgpack values and nothing after them: every length the
 // bytes announce (of a string, a binary, an extension, or the elements of
 // an array or map) fits in the bytes that remain, no container nests more
-// than maxDepth deep, and no byte is the reserved 0xc1.
+// than MaxDepth deep, and no byte is the reserved 0xc1.
 //
 // It walks the bytes in a loop, never recursing, and allocates nothing.
 // Because every announced length has been checked against the bytes that
 // are really there, the decoder run afterwards never sizes anything from
 // a claim the frame cannot back.
-func checkValues(b []byte, n int) error {
-	var stack [maxDepth]uint64 // values still to read in each open container
+func CheckValues(b []byte, n int) error {
+	var stack [MaxDepth]uint64 // values still to read in each open container
 	depth := 0
 	left := uint64(n) // values still to read at the current level
 	pos := 0
@@ -53,8 +53,8 @@ func checkValues(b []byte, n int) error {
 		if items > rest {
 			return fmt.Errorf("codec: container at offset %d announces %d elements, %d bytes remain: %w", at, items, rest, ErrMalformed)
 		}
-		if depth == maxDepth {
-			return fmt.Errorf("codec: containers nested more than %d deep at offset %d: %w", maxDepth, at, ErrMalformed)
+		if depth == MaxDepth {
+			return fmt.Errorf("codec: containers nested more than %d deep at offset %d: %w", MaxDepth, at, ErrMalformed)
 		}
 		stack[depth] = left
 		depth++

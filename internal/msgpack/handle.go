@@ -1,4 +1,4 @@
-package codec
+package msgpack
 
 import (
 	"errors"
@@ -26,7 +26,7 @@ func newHandle() *ugorji.MsgpackHandle {
 	h := &ugorji.MsgpackHandle{WriteExt: true}
 	h.MapType = reflect.TypeOf(map[string]interface{}(nil))
 	h.RawToString = false
-	h.MaxDepth = maxDepth + 1     // checkValues enforces maxDepth first; this is a backstop
+	h.MaxDepth = MaxDepth + 1     // checkValues enforces MaxDepth first; this is a backstop
 	h.MaxInitLen = MaxMessageSize // lengths are checked against the input first
 	return h
 }
@@ -55,7 +55,7 @@ func Unmarshal(data []byte, v interface{}) error {
 	d := decoderPool.Get().(*ugorji.Decoder)
 	defer decoderPool.Put(d)
 	defer d.ResetBytes(nil) // do not pin data in the pool
-	if err := checkValues(data, 1); err != nil {
+	if err := CheckValues(data, 1); err != nil {
 		return err
 	}
 	d.ResetBytes(data)
