@@ -29,11 +29,12 @@ type Broker struct {
 	done chan struct{}  // closed, under mu, when the session is gone
 	wg   sync.WaitGroup // the accept loop and the stream identifiers
 
-	mu      sync.Mutex               // guards the fields below
-	waiting map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
-	parked  map[uint32]*parkedStream // identified streams no Accept waited for
-	closing bool                     // set with err, before done is closed
-	err     error                    // why the broker is done; read-only once done is closed
+	mu        sync.Mutex               // guards the fields below
+	waiting   map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
+	listening map[uint32]*Listener     // ids a Listener takes the streams of
+	parked    map[uint32]*parkedStream // identified streams no Accept waited for
+	closing   bool                     // set with err, before done is closed
+	err       error                    // why the broker is done; read-only once done is closed
 }
 
 // parkedStream is an incoming stream waiting for its Accept. The
@@ -65,12 +66,13 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 		return nil, err
 	}
 	b := &Broker{
-		sess:    newSession(conn, c, client),
-		cfg:     c,
-		log:     c.Logger,
-		waiting: make(map[uint32]chan *stream),
-		parked:  make(map[uint32]*parkedStream),
-		done:    make(chan struct{}),
+		sess:      newSession(conn, c, client),
+		cfg:       c,
+		log:       c.Logger,
+		waiting:   make(map[uint32]chan *stream),
+		listening: make(map[uint32]*Listener),
+		parked:    make(map[uint32]*parkedStream),
+		done:      make(chan struct{}),
 	}
 	b.wg.Add(1)
 	go b.acceptLoop()
@@ -91,8 +93,9 @@ func (b *Broker) NextID() uint32 {
 // until the dialer's first bytes (or its Close) arrive, ctx ends,
 // Config.BrokerTimeout passes (ErrAcceptTimeout), or the broker is done
 // (ErrClosed). A stream that arrived before Accept was called is returned
-// at once. A second Accept for an id that is already waited for fails with
-// ErrDuplicateID. The caller owns the returned conn and must close it.
+// at once. An Accept for an id that another Accept or a Listener already
+// waits for fails with ErrDuplicateID. The caller owns the returned conn
+// and must close it.
 func (b *Broker) Accept(ctx context.Context, id uint32) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mux: accept stream %d: %w", id, err)
@@ -119,7 +122,7 @@ func (b *Broker) register(id uint32) (chan *stream, *stream, error) {
 		delete(b.parked, id)
 		close(p.taken)
 		return nil, p.s, nil
-	case b.waiting[id] != nil:
+	case b.waiting[id] != nil || b.listening[id] != nil:
 		return nil, nil, ErrDuplicateID
 	}
 	ch := make(chan *stream, 1)
@@ -308,6 +311,10 @@ func (b *Broker) route(s *stream) *parkedStream {
 	case b.waiting[s.id] != nil:
 		b.waiting[s.id] <- s
 		delete(b.waiting, s.id)
+		b.mu.Unlock()
+		return nil
+	case b.listening[s.id] != nil:
+		b.listening[s.id].enqueue(s)
 		b.mu.Unlock()
 		return nil
 	case b.parked[s.id] != nil:
