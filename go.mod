@@ -1,6 +1,6 @@
 module github.com/muxplug/muxplug
 
-go 1.22
+go 1.24
 
 require (
 	github.com/hashicorp/yamux v0.1.2

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote"
 	"github.com/muxplug/muxplug/plugin/internal/wire"
 )
@@ -32,24 +33,18 @@ type Client struct {
 	cfgErr   error
 	versions []int // protocol versions the host offers
 
-	ctx    context.Context // cancelled by Kill: interrupts Start
-	cancel context.CancelCauseFunc
-
 	startMu  sync.Mutex // serializes Start; guards started, addr, startErr
 	started  bool
 	addr     string
 	startErr error
 
-	mu      sync.Mutex // guards proc, broker, rpc, unixDir, kinds
-	proc    *process
-	broker  *mux.Broker
-	rpc     *remote.Client // of stream 0
-	unixDir string
-	kinds   []string // what the plugin serves: from its handshake line or Control.Info
-
-	// beforeConnect, if set, runs between the handshake and the dial
-	// (tests use it to stand between them).
-	beforeConnect func(handshake)
+	mu        sync.Mutex // guards the fields below
+	proc      *process
+	broker    *mux.Broker
+	conn      *remote.Conn // the connection's runtime
+	unixDir   string
+	kinds     []string                // what the plugin serves: from its handshake line or Control.Info
+	interrupt context.CancelCauseFunc // ends a Start in progress; set while it runs
 
 	wg       sync.WaitGroup // the monitor goroutine
 	killOnce sync.Once
@@ -64,8 +59,7 @@ type Client struct {
 // The client must be cleaned up at some point by calling Kill. If the
 // config has Managed set, CleanupClients kills it too.
 func NewClient(config *ClientConfig) *Client {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	c := &Client{versions: supportedVersions, ctx: ctx, cancel: cancel, killed: make(chan struct{})}
+	c := &Client{versions: supportedVersions, killed: make(chan struct{})}
 	c.cfg, c.cfgErr = config.withDefaults()
 	if c.cfgErr == nil && c.cfg.Managed {
 		manage(c)
@@ -93,15 +87,32 @@ func (c *Client) Start() (address string, err error) {
 		c.startErr = c.cfgErr
 		return "", c.startErr
 	}
-	c.addr, c.startErr = c.start()
+	c.addr, c.startErr = c.start(nil)
 	if c.startErr != nil {
 		c.abort()
 	}
 	return c.addr, c.startErr
 }
 
-func (c *Client) start() (string, error) {
-	ctx, cancel := context.WithTimeoutCause(c.ctx, c.cfg.StartTimeout, ErrStartTimeout)
+// start runs the steps of Start. between, if not nil, runs between the
+// handshake and the dial (tests stand there).
+func (c *Client) start(between func(handshake)) (string, error) {
+	ctx, interrupt := context.WithCancelCause(context.Background())
+	defer interrupt(nil)
+	c.mu.Lock()
+	c.interrupt = interrupt
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.interrupt = nil
+		c.mu.Unlock()
+	}()
+	select {
+	case <-c.killed:
+		return "", ErrKilled
+	default:
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.StartTimeout, ErrStartTimeout)
 	defer cancel()
 	env, secret, err := c.launchEnv()
 	if err != nil {
@@ -118,8 +129,8 @@ func (c *Client) start() (string, error) {
 	if err != nil {
 		return "", c.startError(err)
 	}
-	if c.beforeConnect != nil {
-		c.beforeConnect(hs)
+	if between != nil {
+		between(hs)
 	}
 	ac, err := c.connect(ctx, hs, secret)
 	if err == nil {
@@ -223,12 +234,11 @@ func (c *Client) noHandshake(ctx context.Context, p *process) error {
 	return cause
 }
 
-// connect dials the announced address, sends the authentication preface
-// and opens the multiplexed session and stream 0 with its RPC client. It
-// does not wait for the plugin: the acknowledgement is read by the
-// session's reader (see ackConn). Stream 0's header is sent at once, so
-// that the plugin sees the stream even if the first call comes late. Once
-// the session is open, connect returns its ackConn even with an error.
+// connect dials the announced address, sends the authentication preface,
+// opens the multiplexed session and its runtime, and the stream to the
+// plugin's main object. It does not wait for the plugin: the
+// acknowledgement is read by the session's reader (see ackConn). Once the
+// session is open, connect returns its ackConn even with an error.
 func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ackConn, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, hs.Network, hs.Addr)
@@ -248,17 +258,16 @@ func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ack
 	c.mu.Lock()
 	c.broker = b
 	c.mu.Unlock()
-	conn0, err := b.Dial(ctx, 0)
-	if err == nil {
-		_, err = conn0.Write(nil)
-	}
+	rc, err := remote.NewConn(b, &objrpc.Options{Logger: c.cfg.Logger, WrapTransportError: c.wrapTransport})
 	if err != nil {
+		return ac, fmt.Errorf("open session: %w", err)
+	}
+	c.mu.Lock()
+	c.conn = rc
+	c.mu.Unlock()
+	if err := rc.DialMain(ctx); err != nil {
 		return ac, fmt.Errorf("open main stream: %w", err)
 	}
-	rc := remote.NewClient(conn0)
-	c.mu.Lock()
-	c.rpc = rc
-	c.mu.Unlock()
 	return ac, nil
 }
 
@@ -280,15 +289,15 @@ func (c *Client) identify(ctx context.Context, hs handshake, ac *ackConn) error 
 	return nil
 }
 
-// hello calls Control.Info, the first call on stream 0, which proves that
-// the plugin accepted our secret and tells which kinds of component it
-// serves.
+// hello calls Control.Info, the first call on the main stream, which
+// proves that the plugin accepted our secret and tells which kinds of
+// component it serves.
 func (c *Client) hello(ctx context.Context) error {
 	var info wire.Info
 	c.mu.Lock()
-	rc := c.rpc
+	rc := c.conn
 	c.mu.Unlock()
-	if err := callControl(ctx, rc, "Info", wire.Empty{}, &info, c.wrapTransport); err != nil {
+	if err := callControl(ctx, rc, "Info", &info); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -308,17 +317,20 @@ func (c *Client) monitor(p *process) {
 		b := c.broker
 		c.mu.Unlock()
 		b.Close()
-	case <-c.ctx.Done():
+	case <-c.killed:
 	}
 }
 
 // abort undoes a failed start: no process, session or socket survives it.
 func (c *Client) abort() {
 	c.mu.Lock()
-	p, b, dir := c.proc, c.broker, c.unixDir
+	p, b, rc, dir := c.proc, c.broker, c.conn, c.unixDir
 	c.mu.Unlock()
 	if b != nil {
 		b.Close()
+	}
+	if rc != nil {
+		rc.Close()
 	}
 	if p != nil {
 		p.kill()

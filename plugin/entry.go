@@ -29,6 +29,10 @@ const (
 	ExitNoHost = 4
 	// ExitServeFailed: serving failed for any other reason.
 	ExitServeFailed = 5
+	// ExitCallsAbandoned: the plugin was to stop, but calls were still
+	// running ServeConfig.ExitTimeout after their contexts were cancelled
+	// (they are logged); the process exits without waiting for them.
+	ExitCallsAbandoned = 6
 )
 
 // notPluginMessage is what a plugin binary started by hand prints.
@@ -67,7 +71,7 @@ func ServeProvisioner(p packer.Provisioner) { serveMain(p) }
 // the error (if any) to stderr.
 func serveMain(component interface{}) {
 	sig := handleSignals()
-	err := Serve(sig.ctx, component, &ServeConfig{announceAfter: sig.installed})
+	err := serve(sig.ctx, component, nil, sig.installed)
 	code := exitCode(err, sig.stop())
 	switch {
 	case code == ExitNotPlugin:
@@ -124,6 +128,8 @@ func (s *signals) stop() (stopped bool) {
 // SIGTERM ended the serving.
 func exitCode(err error, stopped bool) int {
 	switch {
+	case errors.Is(err, ErrCallsAbandoned):
+		return ExitCallsAbandoned
 	case err == nil || stopped:
 		return ExitOK
 	case errors.Is(err, ErrNotPlugin):

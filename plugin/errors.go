@@ -49,6 +49,10 @@ var (
 	// the plugin serves another kind of component.
 	ErrWrongKind = errors.New("plugin: plugin serves another kind of component")
 
+	// ErrCallsAbandoned is returned by Serve when calls were still running
+	// ServeConfig.ExitTimeout after their contexts were cancelled.
+	ErrCallsAbandoned = errors.New("plugin: calls still running at exit")
+
 	// errListen wraps the failures to listen other than ErrNoPort.
 	errListen = errors.New("plugin: listen")
 

@@ -5,7 +5,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/muxplug/muxplug/plugin/internal/wire"
+	"github.com/muxplug/muxplug/packer/objrpc"
 )
 
 // Kill ends the executing subprocess (if it is running) and performs the
@@ -25,7 +25,11 @@ func (c *Client) Kill() {
 
 func (c *Client) kill() {
 	close(c.killed)
-	c.cancel(ErrKilled)
+	c.mu.Lock()
+	if c.interrupt != nil {
+		c.interrupt(ErrKilled)
+	}
+	c.mu.Unlock()
 	c.startMu.Lock()
 	if !c.started {
 		c.started, c.startErr = true, ErrKilled
@@ -52,16 +56,18 @@ func (c *Client) stop(p *process) {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	c.mu.Lock()
-	b, rc := c.broker, c.rpc
+	b, rc := c.broker, c.conn
 	c.mu.Unlock()
 	if rc != nil {
-		err := callControl(ctx, rc, "Exit", wire.Empty{}, &wire.Empty{}, func(err error) error { return err })
-		if err != nil {
+		if err := callControl(ctx, rc, "Exit", new(objrpc.Empty)); err != nil {
 			c.cfg.Logger.Debug("plugin: exit request failed", "plugin", c.cfg.Name, "err", err)
 		}
 	}
 	if b != nil {
 		b.Close()
+	}
+	if rc != nil {
+		rc.Close()
 	}
 	closeAll(p.stdin) // a plugin still waiting for us sees EOF and exits
 	select {

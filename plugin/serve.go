@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote"
 )
 
@@ -18,6 +19,7 @@ import (
 const (
 	DefaultConnectTimeout = time.Minute
 	DefaultAuthTimeout    = 2 * time.Second
+	DefaultExitTimeout    = time.Second
 )
 
 // exitLinger is how long a plugin asked to exit (Control.Exit) waits for
@@ -61,15 +63,17 @@ type ServeConfig struct {
 	// way must not read its stdin itself.
 	Stdin io.Reader
 
-	// register, if set, adds services to stream 0 (tests use it).
-	register func(*remote.Server, *mux.Broker) error
-
-	// announceAfter, if set, delays the handshake line until it is closed
-	// (or ctx ends): serveMain's signal handling is installed meanwhile.
-	announceAfter <-chan struct{}
+	// ExitTimeout bounds how long Serve, once it is to return (the host
+	// asked the plugin to exit or went away, or ctx ended), waits for the
+	// calls still running, whose contexts it has cancelled. Calls still
+	// running after it are logged and abandoned, and Serve returns an
+	// error wrapping ErrCallsAbandoned. Zero means DefaultExitTimeout
+	// (1s), which leaves the plugin time to exit on its own within the
+	// host's default KillTimeout; negative is an error.
+	ExitTimeout time.Duration
 }
 
-func (c *ServeConfig) withDefaults() ServeConfig {
+func (c *ServeConfig) withDefaults() (ServeConfig, error) {
 	var sc ServeConfig
 	if c != nil {
 		sc = *c
@@ -77,6 +81,7 @@ func (c *ServeConfig) withDefaults() ServeConfig {
 	sc.Logger = orDefault(sc.Logger, slog.Default())
 	sc.ConnectTimeout = orDefault(sc.ConnectTimeout, DefaultConnectTimeout)
 	sc.AuthTimeout = orDefault(sc.AuthTimeout, DefaultAuthTimeout)
+	sc.ExitTimeout = orDefault(sc.ExitTimeout, DefaultExitTimeout)
 	if sc.Getenv == nil {
 		sc.Getenv = func(k string) string {
 			v := os.Getenv(k)
@@ -98,7 +103,10 @@ func (c *ServeConfig) withDefaults() ServeConfig {
 	}
 	mc.Logger = orDefault(mc.Logger, sc.Logger)
 	sc.Mux = &mc
-	return sc
+	if sc.ConnectTimeout < 0 || sc.AuthTimeout < 0 || sc.ExitTimeout < 0 {
+		return sc, fmt.Errorf("%w: negative timeout in ServeConfig", ErrInvalidConfig)
+	}
+	return sc, nil
 }
 
 // launchEnv is what the host told the plugin through the environment.
@@ -159,16 +167,26 @@ func parsePort(getenv func(string) string, key string) (uint, error) {
 // ErrNoPort, ErrHostGone, ErrConnectTimeout or the failure. It never exits
 // the process and does not touch signal handling; the Serve* functions do.
 func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
+	return serve(ctx, component, cfg, nil)
+}
+
+// serve is Serve; announceAfter, if not nil, delays the handshake line
+// until it is closed (or ctx ends): serveMain's signal handling is
+// installed meanwhile.
+func serve(ctx context.Context, component interface{}, cfg *ServeConfig, announceAfter <-chan struct{}) error {
 	kinds, err := componentKinds(component)
 	if err != nil {
 		return err
 	}
-	sc := cfg.withDefaults()
+	sc, err := cfg.withDefaults()
+	if err != nil {
+		return err
+	}
 	env, err := readLaunchEnv(sc.Getenv)
 	if err != nil {
 		return err
 	}
-	conn, err := announceAndAccept(ctx, &sc, env, kinds)
+	conn, err := announceAndAccept(ctx, &sc, env, kinds, announceAfter)
 	if err != nil {
 		return err
 	}
@@ -177,7 +195,7 @@ func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
 
 // announceAndAccept listens, prints the handshake line (announcing kinds)
 // and waits for the host's authenticated connection.
-func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv, kinds []string) (net.Conn, error) {
+func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv, kinds []string, announceAfter <-chan struct{}) (net.Conn, error) {
 	version, ok := chooseVersion(env.versions, supportedVersions)
 	if !ok { // announce our version anyway, so that the host can say who should upgrade
 		fmt.Fprintln(sc.Stdout, handshake{Version: version, Network: env.network, Addr: "-"})
@@ -190,7 +208,7 @@ func announceAndAccept(ctx context.Context, sc *ServeConfig, env launchEnv, kind
 	}
 	defer cleanup()
 	hs := handshake{Version: version, Network: env.network, Addr: ln.Addr().String(), Kinds: kinds}
-	if err := waitClosed(ctx, sc.announceAfter); err != nil {
+	if err := waitClosed(ctx, announceAfter); err != nil {
 		ln.Close()
 		return nil, err
 	}
@@ -262,8 +280,9 @@ func watchStdin(r io.Reader) <-chan struct{} {
 	return gone
 }
 
-// serveConn serves the control service and the component on stream 0 of
-// conn until the connection ends, Exit is called, or ctx ends.
+// serveConn serves the control service and the component on conn until
+// the connection ends, the host asks the plugin to exit, or ctx ends; then
+// it ends the calls still running (see ServeConfig.ExitTimeout).
 func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kinds []string, component interface{}) error {
 	b, err := mux.Server(conn, sc.Mux)
 	if err != nil {
@@ -271,26 +290,32 @@ func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kinds []stri
 		return fmt.Errorf("plugin: open session: %w", err)
 	}
 	defer b.Close()
-	srv, ctl, err := newServer(b, sc, kinds, component)
+	rc, ctl, err := newRuntime(b, sc, kinds, component)
 	if err != nil {
 		return err
 	}
-	served := make(chan error, 1)
-	go func() { served <- serveStream0(ctx, b, srv) }()
 	select {
 	case <-b.Done():
-	case err = <-served: // stream 0 ended: the host is done with us
-		served <- err
 	case <-ctl.exit:
 		lingerForClose(b)
 	case <-ctx.Done():
 		err = context.Cause(ctx)
 	}
-	b.Close()
-	if serr := <-served; err == nil {
-		err = serr
+	return firstErr(err, shutdown(rc, sc))
+}
+
+// shutdown cancels the calls still running on rc and waits for them at
+// most sc.ExitTimeout.
+func shutdown(rc *remote.Conn, sc *ServeConfig) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sc.ExitTimeout)
+	defer cancel()
+	if err := rc.Shutdown(ctx); err != nil {
+		running := rc.Running()
+		sc.Logger.Warn("plugin: exiting with calls still running; their contexts were cancelled",
+			"after", sc.ExitTimeout, "calls", fmt.Sprint(running))
+		return fmt.Errorf("%w: %d after %v: %v", ErrCallsAbandoned, len(running), sc.ExitTimeout, running)
 	}
-	return err
+	return nil
 }
 
 // lingerForClose gives the host exitLinger to close the connection after
@@ -304,29 +329,31 @@ func lingerForClose(b *mux.Broker) {
 	}
 }
 
-// serveStream0 accepts stream 0 and serves srv on it until it ends.
-func serveStream0(ctx context.Context, b *mux.Broker, srv *remote.Server) error {
-	conn, err := b.Accept(ctx, 0)
+// newRuntime starts the connection's runtime with the control service and
+// the component on the plugin's main object.
+func newRuntime(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*remote.Conn, *controlService, error) {
+	rc, err := remote.NewConn(b, &objrpc.Options{Logger: sc.Logger})
 	if err != nil {
-		return err
+		return nil, nil, fmt.Errorf("plugin: open session: %w", err)
 	}
-	srv.ServeConn(conn)
-	return nil
-}
-
-func newServer(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*remote.Server, *controlService, error) {
-	srv := remote.NewServer()
 	ctl := newControlService(kinds)
-	if err := srv.RegisterName(controlName, ctl); err != nil {
+	if err := rc.Register(controlName, ctl); err != nil {
+		rc.Close()
 		return nil, nil, fmt.Errorf("plugin: register control service: %w", err)
 	}
-	if err := registerComponent(srv, b, component, sc.Logger); err != nil {
+	if err := rc.RegisterComponent(component); err != nil {
+		rc.Close()
 		return nil, nil, fmt.Errorf("plugin: register %T: %w", component, err)
 	}
-	if sc.register != nil {
-		if err := sc.register(srv, b); err != nil {
-			return nil, nil, err
+	return rc, ctl, nil
+}
+
+// firstErr returns the first of errs that is not nil.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return srv, ctl, nil
+	return nil
 }

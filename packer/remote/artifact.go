@@ -2,20 +2,21 @@ package remote
 
 import (
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // artifactKind serves a packer.Artifact as service "Artifact".
-var artifactKind = &kind{svc: "Artifact", rcvr: func(st site, obj interface{}) interface{} {
-	return &artifactServer{st: st, a: obj.(packer.Artifact)}
-}}
+var artifactKind = objrpc.NewKind("Artifact", func(obj interface{}) interface{} {
+	return &artifactServer{a: obj.(packer.Artifact)}
+})
 
 // artifactClient is a packer.Artifact whose every method is a call to an
 // Artifact the peer serves; nothing is cached. Methods without an error
 // result log a failed call and return the zero value.
-type artifactClient struct{ *peer }
+type artifactClient struct{ *objrpc.Proxy }
 
-func newArtifactClient(p *peer) packer.Artifact { return &artifactClient{p} }
+func newArtifactClient(p *objrpc.Proxy) packer.Artifact { return &artifactClient{p} }
 
 func (a *artifactClient) BuilderId() string { return a.str("BuilderId") }
 
@@ -25,13 +26,13 @@ func (a *artifactClient) String() string { return a.str("String") }
 
 func (a *artifactClient) str(method string) string {
 	var reply wire.StringReply
-	a.logFailure(method, a.call(method, new(wire.Empty), &reply))
+	a.LogFailure(method, a.Call(method, new(objrpc.NoArgs), &reply))
 	return reply.S
 }
 
 func (a *artifactClient) Files() []string {
 	var reply wire.StringsReply
-	a.logFailure("Files", a.call("Files", new(wire.Empty), &reply))
+	a.LogFailure("Files", a.Call("Files", new(objrpc.NoArgs), &reply))
 	return reply.S
 }
 
@@ -39,58 +40,48 @@ func (a *artifactClient) Files() []string {
 // or nil (logging why) if the call or the decoding fails.
 func (a *artifactClient) State(name string) interface{} {
 	var reply wire.ValueReply
-	if err := a.call("State", &wire.StringArgs{S: name}, &reply); err != nil {
-		a.logFailure("State", err)
+	if err := a.Call("State", &wire.StringArgs{S: name}, &reply); err != nil {
+		a.LogFailure("State", err)
 		return nil
 	}
-	v, err := decodeValue("artifact state", reply.Value)
-	a.logFailure("State", err)
+	v, err := objrpc.DecodeValue("artifact state", reply.Value)
+	a.LogFailure("State", err)
 	return v
 }
 
 func (a *artifactClient) Destroy() error {
-	return a.call("Destroy", new(wire.Empty), new(wire.ErrReply))
+	return a.Call("Destroy", new(objrpc.NoArgs), new(objrpc.Empty))
 }
 
 // artifactServer serves a packer.Artifact.
-type artifactServer struct {
-	st site
-	a  packer.Artifact
-}
+type artifactServer struct{ a packer.Artifact }
 
-func (s *artifactServer) BuilderId(_ *wire.Empty, reply *wire.StringReply) error {
-	defer s.st.guard("Artifact.BuilderId", &reply.Err)
+func (s *artifactServer) BuilderId(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.StringReply) error {
 	reply.S = s.a.BuilderId()
 	return nil
 }
 
-func (s *artifactServer) Id(_ *wire.Empty, reply *wire.StringReply) error {
-	defer s.st.guard("Artifact.Id", &reply.Err)
+func (s *artifactServer) Id(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.StringReply) error {
 	reply.S = s.a.Id()
 	return nil
 }
 
-func (s *artifactServer) String(_ *wire.Empty, reply *wire.StringReply) error {
-	defer s.st.guard("Artifact.String", &reply.Err)
+func (s *artifactServer) String(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.StringReply) error {
 	reply.S = s.a.String()
 	return nil
 }
 
-func (s *artifactServer) Files(_ *wire.Empty, reply *wire.StringsReply) error {
-	defer s.st.guard("Artifact.Files", &reply.Err)
+func (s *artifactServer) Files(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.StringsReply) error {
 	reply.S = s.a.Files()
 	return nil
 }
 
-func (s *artifactServer) State(args *wire.StringArgs, reply *wire.ValueReply) error {
-	defer s.st.guard("Artifact.State", &reply.Err)
-	v, err := encodeValue("artifact state "+args.S, s.a.State(args.S))
-	reply.Value, reply.Err = v, encodeError(err)
-	return nil
+func (s *artifactServer) State(_ *objrpc.Call, args *wire.StringArgs, reply *wire.ValueReply) error {
+	v, err := objrpc.EncodeValue("artifact state "+args.S, s.a.State(args.S))
+	reply.Value = v
+	return err
 }
 
-func (s *artifactServer) Destroy(_ *wire.Empty, reply *wire.ErrReply) error {
-	defer s.st.guard("Artifact.Destroy", &reply.Err)
-	reply.Err = encodeError(s.a.Destroy())
-	return nil
+func (s *artifactServer) Destroy(_ *objrpc.Call, _ *objrpc.NoArgs, _ *objrpc.Empty) error {
+	return s.a.Destroy()
 }

@@ -8,23 +8,24 @@ import (
 	"net"
 
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // communicatorKind serves a packer.Communicator as service
 // "Communicator". Start and Wait are in communicator_start.go, UploadDir
 // and DownloadDir in communicator_dir.go.
-var communicatorKind = &kind{svc: "Communicator", rcvr: func(st site, obj interface{}) interface{} {
-	return &communicatorServer{st: st, c: obj.(packer.Communicator)}
-}}
+var communicatorKind = objrpc.NewKind("Communicator", func(obj interface{}) interface{} {
+	return &communicatorServer{c: obj.(packer.Communicator)}
+})
 
 // communicatorClient is a packer.Communicator whose methods are calls to a
 // Communicator the peer serves. Bytes move on streams of their own, which
 // this side serves because it owns the reader, writer or directory: the
 // peer dials them.
-type communicatorClient struct{ *peer }
+type communicatorClient struct{ *objrpc.Proxy }
 
-func newCommunicatorClient(p *peer) packer.Communicator { return &communicatorClient{p} }
+func newCommunicatorClient(p *objrpc.Proxy) packer.Communicator { return &communicatorClient{p} }
 
 // Upload sends everything read from r on a stream of its own while the
 // peer's Upload reads it. If reading r fails, Upload returns that error.
@@ -32,19 +33,22 @@ func (c *communicatorClient) Upload(ctx context.Context, dst string, r io.Reader
 	if r == nil {
 		r = eofReader{}
 	}
-	ds := serveData(c.b, func(conn net.Conn) error {
-		cw := newChunkWriter(conn)
+	ds, err := c.Conn().ServeData(func(conn net.Conn) error {
+		cw := objrpc.NewChunkWriter(conn)
 		_, err := cw.ReadFrom(r)
-		if err != nil && !isLocal(err) {
-			cw.discard() // the stream failed: the call reports what the peer saw
+		if err != nil && !objrpc.IsLocal(err) {
+			cw.Discard() // the stream failed: the call reports what the peer saw
 			return nil
 		}
-		_ = cw.finish(err) // the call reports the outcome
+		_ = cw.Finish(err) // the call reports the outcome
 		return err
 	})
-	args := &wire.UploadArgs{Dst: dst, Stream: ds.id, FileInfo: fileInfoToWire(fi)}
-	err := c.callCtx(ctx, "Upload", &args.Call, args, new(wire.ErrReply))
-	if serr := ds.finish(true); serr != nil {
+	if err != nil {
+		return err
+	}
+	args := &wire.UploadArgs{Dst: dst, Stream: ds.ID(), FileInfo: fileInfoToWire(fi)}
+	err = c.CallContext(ctx, "Upload", args, new(objrpc.Empty))
+	if serr := ds.Finish(true); serr != nil {
 		return fmt.Errorf("remote: Communicator.Upload: read %s source: %w", dst, serr)
 	}
 	return err
@@ -56,18 +60,21 @@ func (c *communicatorClient) Upload(ctx context.Context, dst string, r io.Reader
 func (c *communicatorClient) Download(ctx context.Context, src string, w io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ds := serveData(c.b, func(conn net.Conn) error {
-		_, err := newChunkReader(conn).WriteTo(w)
+	ds, err := c.Conn().ServeData(func(conn net.Conn) error {
+		_, err := objrpc.NewChunkReader(conn).WriteTo(w)
 		if err != nil {
 			cancel() // stop the peer's Download
 		}
 		return err
 	})
-	args := &wire.DownloadArgs{Src: src, Stream: ds.id}
-	err := c.callCtx(ctx, "Download", &args.Call, args, new(wire.ErrReply))
-	serr := ds.finish(err != nil)
+	if err != nil {
+		return err
+	}
+	args := &wire.DownloadArgs{Src: src, Stream: ds.ID()}
+	err = c.CallContext(ctx, "Download", args, new(objrpc.Empty))
+	serr := ds.Finish(err != nil)
 	switch {
-	case isLocal(serr):
+	case objrpc.IsLocal(serr):
 		return fmt.Errorf("remote: Communicator.Download: write %s: %w", src, serr)
 	case err != nil:
 		return err
@@ -93,57 +100,40 @@ func fileInfoFromWire(fi *wire.FileInfo) *packer.FileInfo {
 
 // communicatorServer serves a packer.Communicator.
 type communicatorServer struct {
-	st    site
-	c     packer.Communicator
-	calls callTable
-	cmds  table[*runningCmd]
+	c    packer.Communicator
+	cmds objrpc.Table[*runningCmd]
 }
 
-func (s *communicatorServer) Upload(args *wire.UploadArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Communicator.Upload", &reply.Err)
-	ctx, end := s.calls.begin(args.Call, s.st)
-	defer end()
-	conn, release, err := dialData(ctx, s.st.b, args.Stream)
+func (s *communicatorServer) Upload(c *objrpc.Call, args *wire.UploadArgs, _ *objrpc.Empty) error {
+	ctx := c.Context()
+	conn, release, err := c.Conn().DialData(ctx, args.Stream)
 	if err != nil {
-		reply.Err = encodeError(fmt.Errorf("remote: Communicator.Upload %s: open stream: %w", args.Dst, err))
-		return nil
+		return fmt.Errorf("remote: Communicator.Upload %s: open stream: %w", args.Dst, err)
 	}
 	defer release()
-	err = s.c.Upload(ctx, args.Dst, newChunkReader(conn), fileInfoFromWire(args.FileInfo))
-	reply.Err = encodeError(err)
-	return nil
+	return s.c.Upload(ctx, args.Dst, objrpc.NewChunkReader(conn), fileInfoFromWire(args.FileInfo))
 }
 
-func (s *communicatorServer) Download(args *wire.DownloadArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Communicator.Download", &reply.Err)
-	ctx, end := s.calls.begin(args.Call, s.st)
-	defer end()
-	conn, release, err := dialData(ctx, s.st.b, args.Stream)
+func (s *communicatorServer) Download(c *objrpc.Call, args *wire.DownloadArgs, _ *objrpc.Empty) error {
+	ctx := c.Context()
+	conn, release, err := c.Conn().DialData(ctx, args.Stream)
 	if err != nil {
-		reply.Err = encodeError(fmt.Errorf("remote: Communicator.Download %s: open stream: %w", args.Src, err))
-		return nil
+		return fmt.Errorf("remote: Communicator.Download %s: open stream: %w", args.Src, err)
 	}
 	defer release()
-	cw := newChunkWriter(conn)
+	cw := objrpc.NewChunkWriter(conn)
 	err = s.c.Download(ctx, args.Src, cw)
-	if ferr := cw.finish(err); err == nil && ferr != nil {
+	if ferr := cw.Finish(err); err == nil && ferr != nil {
 		err = fmt.Errorf("remote: Communicator.Download %s: send: %w", args.Src, ferr)
 	}
-	reply.Err = encodeError(err)
-	return nil
+	return err
 }
 
-func (s *communicatorServer) Cancel(args *wire.CancelArgs, _ *wire.Empty) error {
-	s.calls.cancel(args.ID)
-	return nil
-}
-
-// shutdown ends the commands still running once the Communicator is no
-// longer served.
-// shutdown stops every command still running: its context ends and its
-// streams close.
-func (s *communicatorServer) shutdown() {
-	for _, r := range s.cmds.close() {
+// Close stops every command still running once the Communicator is no
+// longer served: its context ends and its streams close.
+func (s *communicatorServer) Close() error {
+	for _, r := range s.cmds.Close() {
 		r.release()
 	}
+	return nil
 }

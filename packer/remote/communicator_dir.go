@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/muxplug/muxplug/internal/archive"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
@@ -39,19 +40,22 @@ func (c *communicatorClient) UploadDir(ctx context.Context, dst, src string, exc
 	if err != nil {
 		return err
 	}
-	ds := serveData(c.b, func(conn net.Conn) error {
-		cw := newChunkWriter(conn)
+	ds, err := c.Conn().ServeData(func(conn net.Conn) error {
+		cw := objrpc.NewChunkWriter(conn)
 		err := archive.Write(ctx, cw, src, exclude)
-		if cw.failed != nil {
-			cw.discard()
+		if cw.Failed() != nil {
+			cw.Discard()
 			return nil // the stream failed: the call reports what the peer saw
 		}
-		_ = cw.finish(err) // the call reports the outcome
+		_ = cw.Finish(err) // the call reports the outcome
 		return err
 	})
-	args := &wire.UploadDirArgs{Dst: dst, Name: name, Stream: ds.id}
-	err = c.callCtx(ctx, "UploadDir", &args.Call, args, new(wire.ErrReply))
-	if serr := ds.finish(true); serr != nil {
+	if err != nil {
+		return err
+	}
+	args := &wire.UploadDirArgs{Dst: dst, Name: name, Stream: ds.ID()}
+	err = c.CallContext(ctx, "UploadDir", args, new(objrpc.Empty))
+	if serr := ds.Finish(true); serr != nil {
 		return fmt.Errorf("remote: Communicator.UploadDir: pack %s: %w", src, serr)
 	}
 	return err
@@ -83,48 +87,44 @@ func uploadName(src string) (string, error) {
 func (c *communicatorClient) DownloadDir(ctx context.Context, src, dst string, exclude []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ds := serveData(c.b, func(conn net.Conn) error {
-		cr := newChunkReader(conn)
+	ds, err := c.Conn().ServeData(func(conn net.Conn) error {
+		cr := objrpc.NewChunkReader(conn)
 		err := archive.Extract(ctx, cr, dst, nil)
 		if err == nil {
 			_, err = io.Copy(io.Discard, cr) // the end marker
 		}
 		if err != nil {
 			cancel()
-			return &sinkError{err}
+			return &objrpc.SinkError{Err: err}
 		}
 		return nil
 	})
-	args := &wire.DownloadDirArgs{Src: src, Exclude: exclude, Stream: ds.id}
-	err := c.callCtx(ctx, "DownloadDir", &args.Call, args, new(wire.ErrReply))
-	if serr := ds.finish(err != nil); serr != nil && (err == nil || ctx.Err() != nil) {
+	if err != nil {
+		return err
+	}
+	args := &wire.DownloadDirArgs{Src: src, Exclude: exclude, Stream: ds.ID()}
+	err = c.CallContext(ctx, "DownloadDir", args, new(objrpc.Empty))
+	if serr := ds.Finish(err != nil); serr != nil && (err == nil || ctx.Err() != nil) {
 		return fmt.Errorf("remote: Communicator.DownloadDir: extract into %s: %w", dst, serr)
 	}
 	return err
 }
 
-func (s *communicatorServer) UploadDir(args *wire.UploadDirArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Communicator.UploadDir", &reply.Err)
-	ctx, end := s.calls.begin(args.Call, s.st)
-	defer end()
-	reply.Err = encodeError(s.uploadDir(ctx, args))
-	return nil
-}
-
-func (s *communicatorServer) uploadDir(ctx context.Context, args *wire.UploadDirArgs) error {
+func (s *communicatorServer) UploadDir(c *objrpc.Call, args *wire.UploadDirArgs, _ *objrpc.Empty) error {
+	ctx := c.Context()
 	if n := args.Name; n != "" && (n == "." || n == ".." || strings.ContainsAny(n, `/\`)) {
-		return fmt.Errorf("remote: Communicator.UploadDir: bad directory name %q: %w", n, ErrProtocol)
+		return fmt.Errorf("remote: Communicator.UploadDir: bad directory name %q: %w", n, objrpc.ErrProtocol)
 	}
 	tmp, err := os.MkdirTemp("", "muxplug-upload-")
 	if err != nil {
 		return fmt.Errorf("remote: Communicator.UploadDir: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	conn, release, err := dialData(ctx, s.st.b, args.Stream)
+	conn, release, err := c.Conn().DialData(ctx, args.Stream)
 	if err != nil {
 		return fmt.Errorf("remote: Communicator.UploadDir %s: open stream: %w", args.Dst, err)
 	}
-	cr := newChunkReader(conn)
+	cr := objrpc.NewChunkReader(conn)
 	err = archive.Extract(ctx, cr, tmp, nil)
 	if err == nil {
 		_, err = io.Copy(io.Discard, cr) // the end marker, or the sender's failure
@@ -140,15 +140,8 @@ func (s *communicatorServer) uploadDir(ctx context.Context, args *wire.UploadDir
 	return s.c.UploadDir(ctx, args.Dst, src, nil)
 }
 
-func (s *communicatorServer) DownloadDir(args *wire.DownloadDirArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Communicator.DownloadDir", &reply.Err)
-	ctx, end := s.calls.begin(args.Call, s.st)
-	defer end()
-	reply.Err = encodeError(s.downloadDir(ctx, args))
-	return nil
-}
-
-func (s *communicatorServer) downloadDir(ctx context.Context, args *wire.DownloadDirArgs) error {
+func (s *communicatorServer) DownloadDir(c *objrpc.Call, args *wire.DownloadDirArgs, _ *objrpc.Empty) error {
+	ctx := c.Context()
 	tmp, err := os.MkdirTemp("", "muxplug-download-")
 	if err != nil {
 		return fmt.Errorf("remote: Communicator.DownloadDir: %w", err)
@@ -157,14 +150,14 @@ func (s *communicatorServer) downloadDir(ctx context.Context, args *wire.Downloa
 	if err := s.c.DownloadDir(ctx, args.Src, tmp, args.Exclude); err != nil {
 		return err
 	}
-	conn, release, err := dialData(ctx, s.st.b, args.Stream)
+	conn, release, err := c.Conn().DialData(ctx, args.Stream)
 	if err != nil {
 		return fmt.Errorf("remote: Communicator.DownloadDir %s: open stream: %w", args.Src, err)
 	}
 	defer release()
-	cw := newChunkWriter(conn)
+	cw := objrpc.NewChunkWriter(conn)
 	err = archive.Write(ctx, cw, tmp+string(filepath.Separator), nil)
-	if ferr := cw.finish(err); err == nil && ferr != nil {
+	if ferr := cw.Finish(err); err == nil && ferr != nil {
 		err = fmt.Errorf("remote: Communicator.DownloadDir %s: send: %w", args.Src, ferr)
 	}
 	return err

@@ -2,13 +2,14 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"sync"
 
-	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
@@ -31,16 +32,19 @@ import (
 // only when a Read of cmd.Stdin does, which may be after the command
 // ended if cmd.Stdin never ends.
 func (c *communicatorClient) Start(ctx context.Context, cmd *packer.RemoteCmd) error {
-	streams := startCmdStreams(c.b, cmd)
+	streams, err := startCmdStreams(c.Conn(), cmd)
+	if err != nil {
+		return err
+	}
 	args := &wire.StartArgs{Command: cmd.Command, Stdin: streams.id(streams.stdin),
 		Stdout: streams.id(streams.stdout), Stderr: streams.id(streams.stderr)}
-	stop, err := c.startCtx(ctx, "Start", &args.Call, args, new(wire.ErrReply))
+	stop, err := c.Proxy.Start(ctx, "Start", args, new(objrpc.Empty))
 	if err != nil {
 		stop()
 		streams.finish(true)
 		return err
 	}
-	go c.wait(args.Call.ID, cmd, streams, stop)
+	go c.wait(args.ID, cmd, streams, stop)
 	return nil
 }
 
@@ -48,19 +52,11 @@ func (c *communicatorClient) Start(ctx context.Context, cmd *packer.RemoteCmd) e
 // owns streams and the cancel forwarding (stop).
 func (c *communicatorClient) wait(id uint64, cmd *packer.RemoteCmd, streams *cmdStreams, stop func() bool) {
 	defer stop()
-	const name = "Communicator.Wait"
 	var reply wire.WaitReply
-	cl, err := c.link.client()
-	if err == nil {
-		err = cl.start(name, &wire.WaitArgs{ID: id}, &reply)()
-	}
+	err := c.Call("Wait", &wire.WaitArgs{ID: id}, &reply)
+	var re *objrpc.Error
+	streams.finish(err != nil && !errors.As(err, &re)) // no reply: cut the output
 	if err != nil {
-		streams.finish(true)
-		cmd.SetError(fmt.Errorf("remote: command %q: %w", cmd.Command, c.failure(name, err)))
-		return
-	}
-	streams.finish(false)
-	if err := decodeError(reply.Err); err != nil {
 		cmd.SetError(fmt.Errorf("remote: command %q: %w", cmd.Command, err))
 		return
 	}
@@ -69,31 +65,42 @@ func (c *communicatorClient) wait(id uint64, cmd *packer.RemoteCmd, streams *cmd
 
 // cmdStreams are the streams a caller serves for one command.
 type cmdStreams struct {
-	stdin, stdout, stderr *dataStream // nil when cmd has none
+	stdin, stdout, stderr *objrpc.DataStream // nil when cmd has none
 }
 
-func startCmdStreams(b *mux.Broker, cmd *packer.RemoteCmd) *cmdStreams {
+func startCmdStreams(c *objrpc.Conn, cmd *packer.RemoteCmd) (*cmdStreams, error) {
 	s := new(cmdStreams)
+	var fns [3]func(net.Conn) error
 	if r := cmd.Stdin; r != nil {
-		s.stdin = serveData(b, func(conn net.Conn) error {
+		fns[0] = func(conn net.Conn) error {
 			_, err := io.Copy(conn, r)
 			return err // the stream is closed next: the command reads EOF
-		})
+		}
 	}
 	if w := cmd.Stdout; w != nil {
-		s.stdout = serveData(b, func(conn net.Conn) error { _, err := io.Copy(w, conn); return err })
+		fns[1] = func(conn net.Conn) error { _, err := io.Copy(w, conn); return err }
 	}
 	if w := cmd.Stderr; w != nil {
-		s.stderr = serveData(b, func(conn net.Conn) error { _, err := io.Copy(w, conn); return err })
+		fns[2] = func(conn net.Conn) error { _, err := io.Copy(w, conn); return err }
 	}
-	return s
+	for i, d := range []**objrpc.DataStream{&s.stdin, &s.stdout, &s.stderr} {
+		if fns[i] == nil {
+			continue
+		}
+		var err error
+		if *d, err = c.ServeData(fns[i]); err != nil {
+			s.finish(true)
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
-func (s *cmdStreams) id(d *dataStream) uint32 {
+func (s *cmdStreams) id(d *objrpc.DataStream) uint32 {
 	if d == nil {
 		return 0
 	}
-	return d.id
+	return d.ID()
 }
 
 // finish ends the streams once the command has ended: stdout and stderr
@@ -101,12 +108,11 @@ func (s *cmdStreams) id(d *dataStream) uint32 {
 // without waiting for a Read of cmd.Stdin that may never return.
 func (s *cmdStreams) finish(abort bool) {
 	if s.stdin != nil {
-		s.stdin.final.Store(true)
-		s.stdin.abort()
+		s.stdin.Abort() // its copy may wait for a Read of cmd.Stdin that never returns
 	}
-	for _, d := range []*dataStream{s.stdout, s.stderr} {
+	for _, d := range []*objrpc.DataStream{s.stdout, s.stderr} {
 		if d != nil {
-			_ = d.finish(abort) // a failed copy is the writer's business
+			_ = d.Finish(abort) // a failed copy is the writer's business
 		}
 	}
 }
@@ -121,7 +127,7 @@ type runningCmd struct {
 }
 
 // dial dials the caller's streams and wires them to r.rc.
-func (r *runningCmd) dial(ctx context.Context, b *mux.Broker, args *wire.StartArgs) error {
+func (r *runningCmd) dial(ctx context.Context, c *objrpc.Conn, args *wire.StartArgs) error {
 	for _, s := range []struct {
 		id  uint32
 		set func(net.Conn)
@@ -133,9 +139,9 @@ func (r *runningCmd) dial(ctx context.Context, b *mux.Broker, args *wire.StartAr
 		if s.id == 0 {
 			continue
 		}
-		conn, err := b.Dial(ctx, s.id)
+		conn, err := c.Broker().Dial(ctx, s.id)
 		if err == nil {
-			_, err = conn.Write(nil) // announce the dial: the caller waits in Accept
+			_, err = conn.Write(nil) // announce the dial: nothing else may come soon
 		}
 		if err != nil {
 			return fmt.Errorf("remote: command %q: open stream: %w", args.Command, err)
@@ -156,30 +162,26 @@ func (r *runningCmd) release() {
 	})
 }
 
-func (s *communicatorServer) Start(args *wire.StartArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Communicator.Start", &reply.Err)
-	ctx, end := s.calls.begin(args.Call, s.st)
-	run := &runningCmd{rc: &packer.RemoteCmd{Command: args.Command}, end: end}
+func (s *communicatorServer) Start(c *objrpc.Call, args *wire.StartArgs, _ *objrpc.Empty) error {
+	ctx := c.Context()
+	run := &runningCmd{rc: &packer.RemoteCmd{Command: args.Command}, end: c.KeepContext()}
 	added, started := false, false
 	defer func() {
 		if !started {
 			if added {
-				s.cmds.get(args.Call.ID, true)
+				s.cmds.Get(args.ID, true)
 			}
 			run.release()
 		}
 	}()
-	if err := run.dial(ctx, s.st.b, args); err != nil {
-		reply.Err = encodeError(err)
-		return nil
+	if err := run.dial(ctx, c.Conn(), args); err != nil {
+		return err
 	}
-	if added = s.cmds.put(args.Call.ID, run); !added {
-		reply.Err = encodeError(fmt.Errorf("remote: command %q: %w", args.Command, ErrExpired))
-		return nil
+	if added = s.cmds.Put(args.ID, run); !added {
+		return fmt.Errorf("remote: command %q: %w", args.Command, objrpc.ErrExpired)
 	}
 	if err := s.c.Start(ctx, run.rc); err != nil {
-		reply.Err = encodeError(err)
-		return nil
+		return err
 	}
 	started = true
 	return nil
@@ -189,26 +191,22 @@ func (s *communicatorServer) Start(args *wire.StartArgs, reply *wire.ErrReply) e
 // then closes its streams and reports its exit status, or the error it
 // ended with. If the Communicator stops being served first, the command's
 // context ends and Wait fails with ErrExpired.
-func (s *communicatorServer) Wait(args *wire.WaitArgs, reply *wire.WaitReply) error {
-	defer s.st.guard("Communicator.Wait", &reply.Err)
-	run := s.cmds.get(args.ID, false)
+func (s *communicatorServer) Wait(c *objrpc.Call, args *wire.WaitArgs, reply *wire.WaitReply) error {
+	run := s.cmds.Get(args.ID, false)
 	if run == nil {
-		reply.Err = encodeError(fmt.Errorf("remote: Communicator.Wait: no command %d: %w", args.ID, ErrProtocol))
-		return nil
+		return fmt.Errorf("remote: Communicator.Wait: no command %d: %w", args.ID, objrpc.ErrProtocol)
 	}
 	select {
 	case <-run.rc.Done():
-	case <-s.st.life:
-	case <-s.st.b.Done():
+	case <-c.Lifetime().Done():
 	}
-	s.cmds.get(args.ID, true)
+	s.cmds.Get(args.ID, true)
 	run.release()
 	select {
 	case <-run.rc.Done():
 		reply.Status = run.rc.ExitStatus()
-		reply.Err = encodeError(run.rc.Wait(context.Background()))
+		return run.rc.Wait(context.Background())
 	default:
-		reply.Err = encodeError(fmt.Errorf("remote: command %q: the communicator went away: %w", run.rc.Command, ErrExpired))
+		return fmt.Errorf("remote: command %q: the communicator went away: %w", run.rc.Command, objrpc.ErrExpired)
 	}
-	return nil
 }

@@ -2,144 +2,115 @@ package remote
 
 import (
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // environmentKind serves a packer.Environment as service "Environment".
 // What it hands out is served in the scope the Environment is served in:
 // until the Command's Run that carried it returns.
-var environmentKind = &kind{svc: "Environment", rcvr: func(st site, obj interface{}) interface{} {
-	return &environmentServer{st: st, env: obj.(packer.Environment)}
-}}
+var environmentKind = objrpc.NewKind("Environment", func(obj interface{}) interface{} {
+	return &environmentServer{env: obj.(packer.Environment)}
+})
 
 // environmentClient is a packer.Environment whose methods are calls to an
 // Environment the peer serves. The objects it returns are proxies whose
 // streams belong to in, the scope of the Command.Run call that received
 // the Environment.
 type environmentClient struct {
-	*peer
-	in *scope
+	*objrpc.Proxy
+	in *objrpc.Scope
 }
 
 // Ui returns the peer's Ui. If the call fails, the failure is logged and
 // the Ui returned fails every call with the same error.
 func (e *environmentClient) Ui() packer.Ui {
-	o, err := e.object("Ui", "")
-	if err == nil {
-		var ui packer.Ui
-		if ui, err = importObject(e.in, e.b, o, uiKind.svc, newUiClient); err == nil {
-			return ui
-		}
+	ui, err := lookupObject(e, "Ui", "", uiKind, newUiClient)
+	if err != nil {
+		e.LogFailure("Ui", err)
+		return newUiClient(e.Broken(uiKind.Service(), err))
 	}
-	e.logFailure("Ui", err)
-	return newUiClient(brokenPeer(e.peer, uiKind.svc, err))
+	return ui
 }
 
 // Cache returns the peer's Cache; a failure is handled as in Ui.
 func (e *environmentClient) Cache() packer.Cache {
-	o, err := e.object("Cache", "")
-	if err == nil {
-		var c packer.Cache
-		if c, err = importObject(e.in, e.b, o, cacheKind.svc, newCacheClient); err == nil {
-			return c
-		}
+	c, err := lookupObject(e, "Cache", "", cacheKind, newCacheClient)
+	if err != nil {
+		e.LogFailure("Cache", err)
+		return newCacheClient(e.Broken(cacheKind.Service(), err))
 	}
-	e.logFailure("Cache", err)
-	return newCacheClient(brokenPeer(e.peer, cacheKind.svc, err))
+	return c
 }
 
 func (e *environmentClient) Builder(name string) (packer.Builder, error) {
-	return lookupComponent(e, "Builder", name, newBuilderClient)
+	return lookupObject(e, "Builder", name, builderKind, newBuilderClient)
 }
 
 func (e *environmentClient) Hook(name string) (packer.Hook, error) {
-	return lookupComponent(e, "Hook", name, newHookClient)
+	return lookupObject(e, "Hook", name, hookKind, newHookClient)
 }
 
 func (e *environmentClient) Provisioner(name string) (packer.Provisioner, error) {
-	return lookupComponent(e, "Provisioner", name, newProvisionerClient)
+	return lookupObject(e, "Provisioner", name, provisionerKind, newProvisionerClient)
 }
 
 func (e *environmentClient) PostProcessor(name string) (packer.PostProcessor, error) {
-	return lookupComponent(e, "PostProcessor", name, newPostProcessorClient)
+	return lookupObject(e, "PostProcessor", name, postProcessorKind, newPostProcessorClient)
 }
 
-// lookupComponent calls the Environment's method svc for name.
-func lookupComponent[T any](e *environmentClient, svc, name string, mk func(*peer) T) (T, error) {
-	o, err := e.object(svc, name)
-	if err != nil {
+// lookupObject calls the Environment's method for name and imports the
+// object it returns.
+func lookupObject[T any](e *environmentClient, method, name string, k *objrpc.Kind, mk func(*objrpc.Proxy) T) (T, error) {
+	var reply wire.ObjectReply
+	if err := e.Call(method, &wire.StringArgs{S: name}, &reply); err != nil {
 		var zero T
 		return zero, err
 	}
-	return importObject(e.in, e.b, o, svc, mk)
-}
-
-func (e *environmentClient) object(method, name string) (wire.Object, error) {
-	var reply wire.ObjectReply
-	err := e.call(method, &wire.StringArgs{S: name}, &reply)
-	return reply.Object, err
-}
-
-// brokenPeer returns a peer like p's, for service svc, every call of which
-// fails with err.
-func brokenPeer(p *peer, svc string, err error) *peer {
-	return &peer{b: p.b, svc: svc, link: &link{err: err, fixed: true}, opts: p.opts}
+	return objrpc.Import(e.in, reply.Object, k, mk)
 }
 
 // environmentServer serves a packer.Environment.
-type environmentServer struct {
-	st  site
-	env packer.Environment
+type environmentServer struct{ env packer.Environment }
+
+func (s *environmentServer) Ui(c *objrpc.Call, _ *wire.StringArgs, reply *wire.ObjectReply) error {
+	var err error
+	reply.Object, err = c.ExportResult(uiKind, s.env.Ui())
+	return err
 }
 
-func (s *environmentServer) Ui(_ *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.Ui", &reply.Err)
-	o, err := s.st.export(uiKind, s.env.Ui())
-	reply.Object, reply.Err = o, encodeError(err)
-	return nil
+func (s *environmentServer) Cache(c *objrpc.Call, _ *wire.StringArgs, reply *wire.ObjectReply) error {
+	var err error
+	reply.Object, err = c.ExportResult(cacheKind, s.env.Cache())
+	return err
 }
 
-func (s *environmentServer) Cache(_ *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.Cache", &reply.Err)
-	o, err := s.st.export(cacheKind, s.env.Cache())
-	reply.Object, reply.Err = o, encodeError(err)
-	return nil
-}
-
-func (s *environmentServer) Builder(args *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.Builder", &reply.Err)
+func (s *environmentServer) Builder(c *objrpc.Call, args *wire.StringArgs, reply *wire.ObjectReply) error {
 	b, err := s.env.Builder(args.S)
-	s.reply(reply, builderKind, b, err)
-	return nil
+	return exportFound(c, reply, builderKind, b, err)
 }
 
-func (s *environmentServer) Hook(args *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.Hook", &reply.Err)
+func (s *environmentServer) Hook(c *objrpc.Call, args *wire.StringArgs, reply *wire.ObjectReply) error {
 	h, err := s.env.Hook(args.S)
-	s.reply(reply, hookKind, h, err)
-	return nil
+	return exportFound(c, reply, hookKind, h, err)
 }
 
-func (s *environmentServer) Provisioner(args *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.Provisioner", &reply.Err)
+func (s *environmentServer) Provisioner(c *objrpc.Call, args *wire.StringArgs, reply *wire.ObjectReply) error {
 	p, err := s.env.Provisioner(args.S)
-	s.reply(reply, provisionerKind, p, err)
-	return nil
+	return exportFound(c, reply, provisionerKind, p, err)
 }
 
-func (s *environmentServer) PostProcessor(args *wire.StringArgs, reply *wire.ObjectReply) error {
-	defer s.st.guard("Environment.PostProcessor", &reply.Err)
+func (s *environmentServer) PostProcessor(c *objrpc.Call, args *wire.StringArgs, reply *wire.ObjectReply) error {
 	p, err := s.env.PostProcessor(args.S)
-	s.reply(reply, postProcessorKind, p, err)
-	return nil
+	return exportFound(c, reply, postProcessorKind, p, err)
 }
 
-// reply fills reply with obj, served in the Environment's scope, or err.
-func (s *environmentServer) reply(reply *wire.ObjectReply, k *kind, obj interface{}, err error) {
+// exportFound fills reply with obj, served in the Environment's scope, or
+// returns err.
+func exportFound(c *objrpc.Call, reply *wire.ObjectReply, k *objrpc.Kind, obj interface{}, err error) error {
 	if err != nil {
-		reply.Err = encodeError(err)
-		return
+		return err
 	}
-	reply.Object, err = s.st.export(k, obj)
-	reply.Err = encodeError(err)
+	reply.Object, err = c.ExportResult(k, obj)
+	return err
 }

@@ -2,23 +2,24 @@ package remote
 
 import (
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // uiKind serves a packer.Ui as service "Ui".
-var uiKind = &kind{svc: "Ui", rcvr: func(st site, obj interface{}) interface{} {
-	return &uiServer{st: st, ui: obj.(packer.Ui)}
-}}
+var uiKind = objrpc.NewKind("Ui", func(obj interface{}) interface{} {
+	return &uiServer{ui: obj.(packer.Ui)}
+})
 
 // uiClient is a packer.Ui whose methods are calls to a Ui the peer serves.
 // The methods without an error result log a failed call.
-type uiClient struct{ *peer }
+type uiClient struct{ *objrpc.Proxy }
 
-func newUiClient(p *peer) packer.Ui { return &uiClient{p} }
+func newUiClient(p *objrpc.Proxy) packer.Ui { return &uiClient{p} }
 
 func (u *uiClient) Ask(query string) (string, error) {
 	var reply wire.StringReply
-	err := u.call("Ask", &wire.StringArgs{S: query}, &reply)
+	err := u.Call("Ask", &wire.StringArgs{S: query}, &reply)
 	return reply.S, err
 }
 
@@ -29,59 +30,53 @@ func (u *uiClient) Message(message string) { u.say("Message", message) }
 func (u *uiClient) Error(message string) { u.say("Error", message) }
 
 func (u *uiClient) say(method, message string) {
-	u.logFailure(method, u.call(method, &wire.StringArgs{S: message}, new(wire.ErrReply)))
+	u.LogFailure(method, u.Call(method, &wire.StringArgs{S: message}, new(objrpc.Empty)))
 }
 
 func (u *uiClient) Machine(category string, args ...string) {
-	err := u.call("Machine", &wire.MachineArgs{Category: category, Args: args}, new(wire.ErrReply))
-	u.logFailure("Machine", err)
+	err := u.Call("Machine", &wire.MachineArgs{Category: category, Args: args}, new(objrpc.Empty))
+	u.LogFailure("Machine", err)
 }
 
 // uiServer serves a packer.Ui. TrackStart, TrackUpdate and TrackEnd are
 // in progress.go.
 type uiServer struct {
-	st     site
 	ui     packer.Ui
-	tracks table[*tracker]
+	tracks objrpc.Table[*objrpc.Tracker]
 }
 
-func (s *uiServer) Ask(args *wire.StringArgs, reply *wire.StringReply) error {
-	defer s.st.guard("Ui.Ask", &reply.Err)
+func (s *uiServer) Ask(_ *objrpc.Call, args *wire.StringArgs, reply *wire.StringReply) error {
 	answer, err := s.ui.Ask(args.S)
-	reply.S, reply.Err = answer, encodeError(err)
-	return nil
+	reply.S = answer
+	return err
 }
 
-func (s *uiServer) Say(args *wire.StringArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Ui.Say", &reply.Err)
+func (s *uiServer) Say(_ *objrpc.Call, args *wire.StringArgs, _ *objrpc.Empty) error {
 	s.ui.Say(args.S)
 	return nil
 }
 
-func (s *uiServer) Message(args *wire.StringArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Ui.Message", &reply.Err)
+func (s *uiServer) Message(_ *objrpc.Call, args *wire.StringArgs, _ *objrpc.Empty) error {
 	s.ui.Message(args.S)
 	return nil
 }
 
-func (s *uiServer) Error(args *wire.StringArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Ui.Error", &reply.Err)
+func (s *uiServer) Error(_ *objrpc.Call, args *wire.StringArgs, _ *objrpc.Empty) error {
 	s.ui.Error(args.S)
 	return nil
 }
 
-func (s *uiServer) Machine(args *wire.MachineArgs, reply *wire.ErrReply) error {
-	defer s.st.guard("Ui.Machine", &reply.Err)
+func (s *uiServer) Machine(_ *objrpc.Call, args *wire.MachineArgs, _ *objrpc.Empty) error {
 	s.ui.Machine(args.Category, args.Args...)
 	return nil
 }
 
-// shutdown ends the progress reports still open once the Ui is no longer
-// served, and waits for them.
-// shutdown ends every open report and waits for their drains.
-func (s *uiServer) shutdown() {
-	for _, t := range s.tracks.close() {
-		t.update(0, true)
-		<-t.finished
+// Close ends the progress reports still open once the Ui is no longer
+// served, and waits for their drains.
+func (s *uiServer) Close() error {
+	for _, t := range s.tracks.Close() {
+		t.Update(0, true)
+		<-t.Finished()
 	}
+	return nil
 }

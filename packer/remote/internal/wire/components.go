@@ -1,5 +1,7 @@
 package wire
 
+import "github.com/muxplug/muxplug/packer/objrpc"
+
 // MachineArgs is the argument of Ui.Machine.
 type MachineArgs struct {
 	Category string   `codec:"category"`
@@ -16,8 +18,8 @@ type TrackStartArgs struct {
 
 // TrackReply is the reply of Ui.TrackStart: the id of the new report.
 type TrackReply struct {
-	ID  uint64 `codec:"id"`
-	Err *Error `codec:"err"`
+	ID uint64 `codec:"id"`
+	objrpc.Result
 }
 
 // TrackArgs is the argument of Ui.TrackUpdate and Ui.TrackEnd: the report
@@ -31,66 +33,66 @@ type TrackArgs struct {
 // PrepareReply is the reply of Builder.Prepare.
 type PrepareReply struct {
 	Warnings []string `codec:"warnings"`
-	Err      *Error   `codec:"err"`
+	objrpc.Result
 }
 
 // BuilderRunArgs is the argument of Builder.Run.
 type BuilderRunArgs struct {
-	Call Call   `codec:"call"`
-	Ui   Object `codec:"ui"`
-	Hook Object `codec:"hook"`
+	objrpc.CallState `codec:"call"`
+	Ui               objrpc.Ref `codec:"ui"`
+	Hook             objrpc.Ref `codec:"hook"`
 }
 
 // HookRunArgs is the argument of Hook.Run. Data is the msgpack encoding of
 // the hook data.
 type HookRunArgs struct {
-	Call Call   `codec:"call"`
-	Name string `codec:"name"`
-	Ui   Object `codec:"ui"`
-	Comm Object `codec:"comm"`
-	Data []byte `codec:"data"`
+	objrpc.CallState `codec:"call"`
+	Name             string     `codec:"name"`
+	Ui               objrpc.Ref `codec:"ui"`
+	Comm             objrpc.Ref `codec:"comm"`
+	Data             []byte     `codec:"data"`
 }
 
 // ProvisionArgs is the argument of Provisioner.Provision.
 type ProvisionArgs struct {
-	Call Call   `codec:"call"`
-	Ui   Object `codec:"ui"`
-	Comm Object `codec:"comm"`
+	objrpc.CallState `codec:"call"`
+	Ui               objrpc.Ref `codec:"ui"`
+	Comm             objrpc.Ref `codec:"comm"`
 }
 
 // PostProcessArgs is the argument of PostProcessor.PostProcess.
 type PostProcessArgs struct {
-	Call     Call   `codec:"call"`
-	Ui       Object `codec:"ui"`
-	Artifact Object `codec:"artifact"`
+	objrpc.CallState `codec:"call"`
+	Ui               objrpc.Ref `codec:"ui"`
+	Artifact         objrpc.Ref `codec:"artifact"`
 }
 
 // PostProcessReply is the reply of PostProcessor.PostProcess. Input says
 // that the result is the very artifact the caller passed (Artifact is then
 // unset), whoever serves it.
 type PostProcessReply struct {
-	Artifact Object `codec:"artifact"`
-	Input    bool   `codec:"input,omitempty"`
-	Keep     bool   `codec:"keep"`
-	Err      *Error `codec:"err"`
+	Artifact objrpc.Ref `codec:"artifact"`
+	Input    bool       `codec:"input,omitempty"`
+	Keep     bool       `codec:"keep"`
+	objrpc.Result
 }
 
 // CommandRunArgs is the argument of Command.Run.
 type CommandRunArgs struct {
-	Call Call     `codec:"call"`
-	Env  Object   `codec:"env"`
-	Args []string `codec:"args"`
+	objrpc.CallState `codec:"call"`
+	Env              objrpc.Ref `codec:"env"`
+	Args             []string   `codec:"args"`
 }
 
 // IntReply is the reply of Command.Run.
 type IntReply struct {
-	N   int    `codec:"n"`
-	Err *Error `codec:"err"`
+	N int `codec:"n"`
+	objrpc.Result
 }
 
 // RLockReply is the reply of Cache.RLock.
 type RLockReply struct {
 	Path string `codec:"path"`
 	OK   bool   `codec:"ok"`
-	Err  *Error `codec:"err"`
+	objrpc.Result
 }

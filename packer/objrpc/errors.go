@@ -1,4 +1,4 @@
-package remote
+package objrpc
 
 import (
 	"context"
@@ -8,33 +8,29 @@ import (
 	"io/fs"
 	"sync"
 
-	"github.com/muxplug/muxplug/codec"
-	"github.com/muxplug/muxplug/internal/archive"
+	"github.com/muxplug/muxplug/internal/msgpack"
 	"github.com/muxplug/muxplug/mux"
-	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // ErrPanic is wrapped by the error of a call whose served method panicked
 // (code "panic"). The error's message carries the panic value; the stack
 // goes to the serving side's logger.
-var ErrPanic = errors.New("remote: panic in served method")
+var ErrPanic = errors.New("objrpc: panic in served method")
 
 // ErrExpired is wrapped by the error of a call on an object whose lifetime
-// is over: an argument object (a Ui, Hook, Communicator, Cache,
-// Environment or Artifact received by a call) used after that call
-// returned, or a component obtained from an Environment used after the
-// Command's Run returned.
-var ErrExpired = errors.New("remote: object used after its call returned")
+// is over: an object received by a call and used after that call
+// returned, or one whose scope has closed on either side.
+var ErrExpired = errors.New("objrpc: object used after its lifetime ended")
 
 // ErrProtocol is wrapped by the error of a call that the peer could not
-// make sense of: an unknown object id, an object of the wrong kind, a value
-// that does not decode, a method the peer does not serve.
-var ErrProtocol = errors.New("remote: protocol error")
+// make sense of: an unknown object id or method, an object of the wrong
+// kind, an argument or value that does not decode.
+var ErrProtocol = errors.New("objrpc: protocol error")
 
 // ErrTransport is wrapped by every transport failure: the stream or the
 // session carrying a call broke, or the object's stream could not be
-// opened. Such errors are passed through Options.WrapTransportError.
-var ErrTransport = errors.New("remote: transport failed")
+// opened. Such errors pass through Options.WrapTransportError.
+var ErrTransport = errors.New("objrpc: transport failed")
 
 // Error is the error a call returns when the method on the far side
 // returned one (or panicked). Code names the sentinel the original error
@@ -46,9 +42,9 @@ var ErrTransport = errors.New("remote: transport failed")
 //
 //	error                  none known
 //	panic                  ErrPanic (the served method panicked)
-//	remote.expired         ErrExpired
-//	remote.protocol        ErrProtocol
-//	remote.transport       ErrTransport (a nested call failed in transit)
+//	objrpc.expired         ErrExpired
+//	objrpc.protocol        ErrProtocol
+//	objrpc.transport       ErrTransport (a nested call failed in transit)
 //	canceled               context.Canceled
 //	deadline_exceeded      context.DeadlineExceeded
 //	unexpected_eof         io.ErrUnexpectedEOF
@@ -68,14 +64,12 @@ var ErrTransport = errors.New("remote: transport failed")
 //	mux.bad_config         mux.ErrBadConfig
 //	codec.malformed        codec.ErrMalformed
 //	codec.too_large        codec.ErrTooLarge
-//	archive.unsafe_path    the archive package's unsafe-path error
-//	archive.unsupported    the archive package's unsupported-entry error
-//	archive.not_dir        the archive package's not-a-directory error
 //
-// plus those added with RegisterError. An error carries one code: the
-// first sentinel, in the order RegisterError's codes and then this table,
-// that errors.Is finds in it; an *Error received from a third party keeps
-// its code even if this side does not know it.
+// plus those added with RegisterError (package remote adds its archive
+// codes). An error carries one code: the first sentinel, in the order
+// RegisterError's codes and then this table, that errors.Is finds in it;
+// an *Error received from a third party keeps its code even if this side
+// does not know it.
 type Error struct {
 	Code    string // the code; see above
 	Message string // the original error's text
@@ -99,9 +93,9 @@ const codePanic = "panic"
 // order they are tried: specific ones before the ones they may wrap.
 var builtinCodes = []codeEntry{
 	{codePanic, ErrPanic},
-	{"remote.expired", ErrExpired},
-	{"remote.protocol", ErrProtocol},
-	{"remote.transport", ErrTransport},
+	{"objrpc.expired", ErrExpired},
+	{"objrpc.protocol", ErrProtocol},
+	{"objrpc.transport", ErrTransport},
 	{"canceled", context.Canceled},
 	{"deadline_exceeded", context.DeadlineExceeded},
 	{"unexpected_eof", io.ErrUnexpectedEOF},
@@ -119,11 +113,8 @@ var builtinCodes = []codeEntry{
 	{"mux.rejected", mux.ErrRejected},
 	{"mux.closed", mux.ErrClosed},
 	{"mux.bad_config", mux.ErrBadConfig},
-	{"codec.malformed", codec.ErrMalformed},
-	{"codec.too_large", codec.ErrTooLarge},
-	{"archive.unsafe_path", archive.ErrUnsafePath},
-	{"archive.unsupported", archive.ErrUnsupported},
-	{"archive.not_dir", archive.ErrNotDir},
+	{"codec.malformed", msgpack.ErrMalformed},
+	{"codec.too_large", msgpack.ErrTooLarge},
 }
 
 type codeEntry struct {
@@ -131,9 +122,9 @@ type codeEntry struct {
 	sentinel error
 }
 
-// userCodes holds the codes added with RegisterError. This is package
-// state on purpose: a sentinel is package-level too, and both ends of a
-// connection must agree on its code whatever objects carry it.
+// userCodes holds the codes added with RegisterError. Like gob.Register's
+// table it is process state on purpose: a sentinel is package-level too,
+// and both ends of every connection must agree on its code.
 var userCodes struct {
 	mu      sync.RWMutex // guards entries
 	entries []codeEntry
@@ -152,17 +143,17 @@ var userCodes struct {
 // registered, before the built-in ones.
 func RegisterError(code string, sentinel error) error {
 	if code == "" || sentinel == nil {
-		return fmt.Errorf("remote: register error: empty code or nil sentinel (code %q)", code)
+		return fmt.Errorf("objrpc: register error: empty code or nil sentinel (code %q)", code)
 	}
 	userCodes.mu.Lock()
 	defer userCodes.mu.Unlock()
 	for _, table := range [][]codeEntry{builtinCodes, userCodes.entries} {
 		for _, e := range table {
 			if e.code == code {
-				return fmt.Errorf("remote: register error: code %q is already taken by %q", code, e.sentinel)
+				return fmt.Errorf("objrpc: register error: code %q is already taken by %q", code, e.sentinel)
 			}
 			if e.sentinel == sentinel {
-				return fmt.Errorf("remote: register error: %q is already registered as %q", sentinel, e.code)
+				return fmt.Errorf("objrpc: register error: %q is already registered as %q", sentinel, e.code)
 			}
 		}
 	}
@@ -210,16 +201,18 @@ func sentinelOf(code string) error {
 	return nil
 }
 
-// encodeError turns err into its wire form; nil stays nil.
-func encodeError(err error) *wire.Error {
+// EncodeError turns err into its wire form; nil stays nil. It is safe for
+// concurrent use.
+func EncodeError(err error) *WireError {
 	if err == nil {
 		return nil
 	}
-	return &wire.Error{Code: codeOf(err), Message: err.Error()}
+	return &WireError{Code: codeOf(err), Message: err.Error()}
 }
 
-// decodeError turns a wire error back into an error; nil stays nil.
-func decodeError(w *wire.Error) error {
+// DecodeError turns a wire error back into an error (an *Error); nil
+// stays nil. It is safe for concurrent use.
+func DecodeError(w *WireError) error {
 	if w == nil {
 		return nil
 	}
@@ -228,11 +221,4 @@ func decodeError(w *wire.Error) error {
 		code = codePlain
 	}
 	return &Error{Code: code, Message: w.Message, sentinel: sentinelOf(code)}
-}
-
-// protocolError returns the wire form of a protocol problem found while
-// serving method.
-func protocolError(method string, format string, args ...interface{}) *wire.Error {
-	msg := fmt.Sprintf(format, args...)
-	return encodeError(fmt.Errorf("remote: %s: %s: %w", method, msg, ErrProtocol))
 }

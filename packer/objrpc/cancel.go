@@ -1,12 +1,9 @@
-package remote
+package objrpc
 
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // Tombstones: a Cancel that names a call the server is not running (yet)
@@ -19,41 +16,39 @@ const (
 	maxTombstones = 1024
 )
 
-// callIDs numbers long calls. Ids are unique in this process, so a server
-// never confuses calls of different clients from the same peer.
-var callIDs atomic.Uint64
-
-// newCall returns the cancellation state a long call made with ctx carries.
-func newCall(ctx context.Context) wire.Call {
-	c := wire.Call{ID: callIDs.Add(1)}
+// newCallState returns the cancellation state of a call made with ctx,
+// under the connection's next call id.
+func (c *Conn) newCallState(ctx context.Context) CallState {
+	cs := CallState{ID: c.callIDs.Add(1)}
 	if d, ok := ctx.Deadline(); ok {
-		c.Deadline = max(d.UnixNano(), 1)
+		cs.Deadline = max(d.UnixNano(), 1)
 	}
-	c.Canceled = ctx.Err() == context.Canceled
-	return c
+	cs.Canceled = ctx.Err() == context.Canceled
+	return cs
 }
 
-// forwardCancel arranges for the end of ctx to cancel the call id on the
-// peer, by sending svc.Cancel on c, until the returned stop is called. A
+// forwardCancel arranges for the end of ctx to cancel the call cs on the
+// peer, by sending svc.Cancel on cl, until the returned stop is called. A
 // ctx that ends by its deadline sends nothing: the deadline travelled with
 // the call, and the callee's own timer ends its context with
 // context.DeadlineExceeded. The Cancel is sent without waiting for its
-// reply.
-func forwardCancel(ctx context.Context, c rpcConn, svc string, call wire.Call) (stop func() bool) {
-	if call.Canceled || ctx.Done() == nil {
+// reply; the caller still waiting for its call's reply reads it.
+func forwardCancel(ctx context.Context, cl *client, svc string, cs CallState) (stop func() bool) {
+	if cs.Canceled || ctx.Done() == nil {
 		return func() bool { return true }
 	}
 	return context.AfterFunc(ctx, func() {
 		if ctx.Err() != context.Canceled {
 			return
 		}
-		c.start(svc+".Cancel", &wire.CancelArgs{ID: call.ID}, new(wire.Empty))
+		_, _ = cl.send(svc+".Cancel", &cancelArgs{ID: cs.ID}, new(Empty))
 	})
 }
 
-// callTable is a served object's registry of running long calls, by call
-// id, and of tombstones. It is safe for concurrent use; the zero value is
-// ready.
+// callTable is the served side's registry of running cancellable calls,
+// by call id, and of tombstones. Call ids are unique per connection, so
+// one table serves every object of a Conn. It is safe for concurrent use;
+// the zero value is ready.
 type callTable struct {
 	now func() time.Time // nil: time.Now; set by tests
 
@@ -63,53 +58,39 @@ type callTable struct {
 	order []uint64             // tombstone ids, oldest first; may hold stale ids
 }
 
-// begin starts the call c and returns its context and the function that
-// ends it, which the caller must call once the call is over. The context
-// carries c's deadline and ends when the caller cancels the call (even if
-// the Cancel arrived first), when st's lifetime ends, or when the session
-// does.
-func (t *callTable) begin(c wire.Call, st site) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+// begin starts the call cs within parent and returns its context and the
+// function that ends it, which the caller must call once the call is
+// over. The context carries cs's deadline and ends when the caller
+// cancels the call (even if the Cancel arrived first) or parent ends.
+func (t *callTable) begin(parent context.Context, cs CallState) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
 	stopDeadline := context.CancelFunc(func() {})
-	if c.Deadline != 0 {
-		ctx, stopDeadline = context.WithDeadline(ctx, time.Unix(0, c.Deadline))
+	if cs.Deadline != 0 {
+		ctx, stopDeadline = context.WithDeadline(ctx, time.Unix(0, cs.Deadline))
 	}
 	t.mu.Lock()
 	t.prune()
-	_, tomb := t.tombs[c.ID]
-	delete(t.tombs, c.ID)
-	_, dup := t.live[c.ID]
+	_, tomb := t.tombs[cs.ID]
+	delete(t.tombs, cs.ID)
+	_, dup := t.live[cs.ID]
 	if !dup {
 		if t.live == nil {
 			t.live = make(map[uint64]context.CancelFunc)
 		}
-		t.live[c.ID] = cancel
+		t.live[cs.ID] = cancel
 	}
 	t.mu.Unlock()
-	if tomb || c.Canceled {
+	if tomb || cs.Canceled {
 		cancel()
 	}
-	go watchLife(ctx, cancel, st)
 	return ctx, func() {
 		if !dup {
 			t.mu.Lock()
-			delete(t.live, c.ID)
+			delete(t.live, cs.ID)
 			t.mu.Unlock()
 		}
 		cancel()
 		stopDeadline()
-	}
-}
-
-// watchLife cancels a call's context when the lifetime of the object
-// serving it, or the session, ends first. It returns when ctx ends.
-func watchLife(ctx context.Context, cancel context.CancelFunc, st site) {
-	select {
-	case <-ctx.Done():
-	case <-st.life:
-		cancel()
-	case <-st.b.Done():
-		cancel()
 	}
 }
 
@@ -147,7 +128,7 @@ func (t *callTable) compact() {
 	t.order = kept
 }
 
-// prune forgets expired tombstones and compacts order. t.mu is held.
+// prune forgets expired tombstones. t.mu is held.
 func (t *callTable) prune() {
 	now := t.clock()
 	i := 0

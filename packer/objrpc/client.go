@@ -1,0 +1,217 @@
+package objrpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/muxplug/muxplug/internal/msgpack"
+)
+
+// errShutdown is the error of calls on a client that was closed.
+var errShutdown = errors.New("objrpc: client closed")
+
+// client sends calls on one stream and has no goroutine of its own: the
+// callers waiting for replies take turns reading the stream (one at a
+// time holds the reader token, reads replies and hands each to its caller
+// until its own has come). A proxy that waits for no reply costs no
+// goroutine, and a reply reaches its caller without a hand-off when only
+// one call is in flight, the common case.
+//
+// The protocol is net/rpc's, framed by package msgpack: a request is
+// {ServiceMethod, Seq} and the argument; a response is {ServiceMethod,
+// Seq, Error} and the reply. Seq numbers start at 1.
+//
+// It is safe for concurrent use. After a transport failure or close, every
+// pending and later call fails with the same error.
+type client struct {
+	mc     *msgpack.Conn
+	reader chan struct{} // capacity 1: holding a slot is the right to read
+
+	mu      sync.Mutex // guards the fields below
+	seq     uint64
+	pending map[uint64]*pendingCall
+	err     error // set once the client is broken or closed
+}
+
+// pendingCall is a call whose reply has not been read yet.
+type pendingCall struct {
+	seq    uint64
+	method string
+	reply  interface{}
+	err    error
+	done   chan struct{} // closed when err and reply are final
+}
+
+func newClient(conn io.ReadWriteCloser) *client {
+	return &client{
+		mc:      msgpack.NewConn(conn),
+		reader:  make(chan struct{}, 1),
+		pending: make(map[uint64]*pendingCall),
+	}
+}
+
+// call sends a request and waits for its reply.
+func (c *client) call(method string, args, reply interface{}) error {
+	pc, err := c.send(method, args, reply)
+	if err != nil {
+		return err
+	}
+	return c.wait(pc)
+}
+
+// send sends a request and returns the call that waits for its reply. A
+// request that cannot be encoded fails with an *msgpack.EncodeError and
+// leaves the stream usable.
+func (c *client) send(method string, args, reply interface{}) (*pendingCall, error) {
+	pc := &pendingCall{method: method, reply: reply, done: make(chan struct{})}
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return nil, err
+	}
+	c.seq++
+	pc.seq = c.seq
+	c.pending[pc.seq] = pc
+	c.mu.Unlock()
+
+	err := c.mc.WriteMessage(&msgpack.RequestHeader{ServiceMethod: method, Seq: pc.seq}, args)
+	if err != nil {
+		c.mu.Lock()
+		delete(c.pending, pc.seq)
+		c.mu.Unlock()
+		return nil, err
+	}
+	return pc, nil
+}
+
+// waitContext waits for pc's reply until ctx ends, then gives up on it with
+// context.Cause(ctx) unless its reply is already being read. Waiting on a
+// ctx that can end costs a goroutine until the reply arrives or the stream
+// ends.
+func (c *client) waitContext(ctx context.Context, pc *pendingCall) error {
+	if ctx.Done() == nil {
+		return c.wait(pc)
+	}
+	done := make(chan struct{})
+	go func() {
+		c.wait(pc)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		if c.abandon(pc, context.Cause(ctx)) {
+			return pc.err
+		}
+		<-done
+	}
+	return pc.err
+}
+
+// abandon gives up on pc with err unless its reply is already being read;
+// it reports whether it did. A reply that arrives later is discarded.
+func (c *client) abandon(pc *pendingCall, err error) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending[pc.seq] != pc {
+		return false
+	}
+	delete(c.pending, pc.seq)
+	pc.err = err
+	close(pc.done)
+	return true
+}
+
+// wait waits for pc's reply, reading the stream whenever no other caller
+// does.
+func (c *client) wait(pc *pendingCall) error {
+	for {
+		select {
+		case <-pc.done:
+			return pc.err
+		case c.reader <- struct{}{}:
+			c.readUntil(pc)
+			<-c.reader
+		}
+	}
+}
+
+// readUntil reads replies, handing each to its caller, until pc is done.
+// The caller holds the reader slot.
+func (c *client) readUntil(pc *pendingCall) {
+	for {
+		select {
+		case <-pc.done:
+			return
+		default:
+		}
+		if err := c.readOne(); err != nil {
+			c.fail(err)
+			return
+		}
+	}
+}
+
+// readOne reads one reply and completes its call.
+func (c *client) readOne() error {
+	var resp msgpack.ResponseHeader
+	if err := c.mc.ReadHeader(&resp); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	pc := c.pending[resp.Seq]
+	delete(c.pending, resp.Seq)
+	c.mu.Unlock()
+	var body interface{}
+	if pc != nil && resp.Error == "" {
+		body = pc.reply
+	}
+	err := c.mc.ReadBody(body)
+	if pc == nil {
+		return err // a reply nobody waits for; a body error breaks the stream
+	}
+	switch {
+	case resp.Error != "":
+		pc.err = fmt.Errorf("objrpc: %s: the peer refused the call: %s: %w", pc.method, resp.Error, ErrProtocol)
+	case err != nil:
+		pc.err = fmt.Errorf("objrpc: %s: reply: %w: %w", pc.method, ErrProtocol, err)
+	}
+	close(pc.done)
+	return nil
+}
+
+// fail breaks the client with err: every pending call fails with it, as
+// does every later one.
+func (c *client) fail(err error) {
+	c.mu.Lock()
+	if c.err == nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		c.err = err
+	}
+	err = c.err
+	pending := c.pending
+	c.pending = make(map[uint64]*pendingCall)
+	c.mu.Unlock()
+	for _, pc := range pending {
+		pc.err = err
+		close(pc.done)
+	}
+}
+
+// close closes the stream; pending and later calls fail with
+// errShutdown.
+func (c *client) close() {
+	c.mu.Lock()
+	if c.err == nil {
+		c.err = errShutdown
+	}
+	c.mu.Unlock()
+	c.mc.Close() // wakes a reader, which fails what is pending
+	c.fail(errShutdown)
+}

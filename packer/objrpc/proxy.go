@@ -1,0 +1,270 @@
+package objrpc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/muxplug/muxplug/internal/msgpack"
+)
+
+// Proxy is the client side of one object the peer serves: the proxies of
+// every interface embed one and make their calls through it. Every method
+// is safe for concurrent use.
+type Proxy struct {
+	c    *Conn
+	id   uint32 // in the peer's namespace; 0 for the peer's main object
+	svc  string
+	link *link
+}
+
+func (p *Proxy) proxy() *Proxy { return p }
+
+// Conn returns the Conn the proxy's object is reached through.
+func (p *Proxy) Conn() *Conn { return p.c }
+
+// Call calls method on the object and waits for the reply. It returns the
+// error the remote method returned (an *Error), or the failure of the call
+// itself: an error wrapping ErrTransport, ErrExpired (the proxy's lifetime
+// is over) or ErrProtocol, or the encoding error of a request that could
+// not be sent (codec.ErrTooLarge, say), which leaves the stream usable.
+// reply must embed Result.
+func (p *Proxy) Call(method string, args interface{}, reply Reply) error {
+	return p.CallContext(context.Background(), method, args, reply)
+}
+
+// CallContext is Call with a context. For a cancellable method (args embed
+// CallState, which CallContext fills in) the callee's context carries
+// ctx's deadline, and the end of ctx is sent to the callee as a Cancel of
+// this call; CallContext still waits for the reply, which the callee sends
+// promptly. For any other method CallContext stops waiting when ctx ends
+// and returns context.Cause(ctx); a reply that arrives later is discarded.
+func (p *Proxy) CallContext(ctx context.Context, method string, args interface{}, reply Reply) error {
+	stop, err := p.Start(ctx, method, args, reply)
+	stop()
+	return err
+}
+
+// Start is CallContext for a cancellable method whose context outlives
+// the reply: the end of ctx is forwarded as a Cancel of the call until the
+// caller calls stop (never nil), which may be long after Start returned
+// (Communicator.Start keeps its command's context so).
+func (p *Proxy) Start(ctx context.Context, method string, args interface{}, reply Reply) (stop func() bool, err error) {
+	stop = func() bool { return true }
+	name := p.svc + "." + method
+	cl, err := p.link.client()
+	if err != nil {
+		return stop, p.c.transportError(name, err)
+	}
+	ca, long := args.(cancellable)
+	if long {
+		*ca.callState() = p.c.newCallState(ctx)
+	} else if err := context.Cause(ctx); err != nil {
+		return stop, err
+	}
+	pc, err := cl.send(name, args, reply)
+	if err != nil {
+		return stop, p.failure(name, err)
+	}
+	if long {
+		stop = forwardCancel(ctx, cl, p.svc, *ca.callState())
+		err = cl.wait(pc)
+	} else {
+		err = cl.waitContext(ctx, pc)
+	}
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Cause(ctx)):
+		return stop, err
+	case err != nil:
+		return stop, p.failure(name, err)
+	}
+	return stop, DecodeError(reply.result().Err)
+}
+
+// failure describes a call of name that got no reply: a request that
+// could not be encoded, an object whose lifetime ended under it
+// (ErrExpired), or a transport failure.
+func (p *Proxy) failure(name string, err error) error {
+	var enc *msgpack.EncodeError
+	switch {
+	case errors.As(err, &enc):
+		return fmt.Errorf("objrpc: %s: request not sent: %w", name, err)
+	case errors.Is(err, ErrProtocol):
+		return err
+	case p.link.expired():
+		return fmt.Errorf("objrpc: %s: %w (%v)", name, ErrExpired, err)
+	}
+	return p.c.transportError(name, err)
+}
+
+// LogFailure reports the failure of a call of method whose signature
+// has no error result to return it in (Ui.Say, Artifact.Id, ...), to the
+// Conn's logger; a nil err logs nothing.
+func (p *Proxy) LogFailure(method string, err error) {
+	if err != nil {
+		p.c.log.Warn("objrpc: call failed", "method", p.svc+"."+method, "err", err)
+	}
+}
+
+// Broken returns a proxy of service svc whose every call fails with err:
+// what a method that must return an object (and cannot return an error)
+// returns when it could not get one.
+func (p *Proxy) Broken(svc string, err error) *Proxy {
+	return &Proxy{c: p.c, svc: svc, link: &link{c: p.c, err: err, fixed: true}}
+}
+
+// Import turns a reference received in a call into the object to use: nil
+// for the nil reference, this side's own object for "yours", and
+// otherwise a proxy of the peer's object made by mk. The proxy of a
+// releasable reference lives as long as the caller keeps it: once it is
+// unreachable, the peer is told to release the object. Any other proxy's
+// stream belongs to in and its calls fail with ErrExpired once in has
+// closed.
+func Import[T any](in *Scope, r Ref, k *Kind, mk func(*Proxy) T) (T, error) {
+	var zero T
+	c := in.c
+	switch {
+	case r.ID == 0:
+		return zero, nil
+	case r.Yours:
+		obj, ok := c.lookup(r.ID)
+		if !ok {
+			return zero, fmt.Errorf("objrpc: %s %d handed back: %w", k.service, r.ID, ErrExpired)
+		}
+		t, ok := obj.(T)
+		if !ok {
+			return zero, fmt.Errorf("objrpc: object %d handed back as a %s is a %T: %w", r.ID, k.service, obj, ErrProtocol)
+		}
+		return t, nil
+	case r.Release:
+		l := &link{c: c, id: r.ID}
+		p := &Proxy{c: c, id: r.ID, svc: k.service, link: l}
+		runtime.AddCleanup(p, c.queueRelease, releaseTicket{id: r.ID, link: l})
+		return mk(p), nil
+	}
+	return mk(&Proxy{c: c, id: r.ID, svc: k.service, link: in.link(r.ID)}), nil
+}
+
+// link is a lazily dialed client of one object the peer serves, shared by
+// the proxies of that object in one scope. A fixed link (the peer's main
+// object, a broken proxy's) is never closed by a scope.
+type link struct {
+	c  *Conn
+	id uint32
+
+	mu     sync.Mutex // guards the fields below
+	cl     *client
+	err    error // a failed dial, returned by every later use
+	closed bool
+	fixed  bool
+}
+
+// client returns the link's client, dialing the peer on first use.
+func (l *link) client() (*client, error) {
+	return l.dial(context.Background(), false)
+}
+
+// dial returns the link's client, dialing the peer if needed; announce
+// sends the stream header at once.
+func (l *link) dial(ctx context.Context, announce bool) (*client, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case l.closed:
+		return nil, fmt.Errorf("objrpc: object %d: %w", l.id, ErrExpired)
+	case l.cl != nil || l.err != nil:
+		return l.cl, l.err
+	}
+	conn, err := l.c.b.Dial(ctx, l.id)
+	if err == nil && announce {
+		if _, err = conn.Write(nil); err != nil {
+			conn.Close()
+		}
+	}
+	if err != nil {
+		l.err = err
+		return nil, err
+	}
+	l.cl = newClient(conn)
+	return l.cl, nil
+}
+
+// expired reports whether the link was closed because its lifetime ended.
+func (l *link) expired() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+// close closes the link's stream; later calls fail with ErrExpired. A
+// fixed link is closed only by its Conn.
+func (l *link) close() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
+	cl := l.cl
+	l.mu.Unlock()
+	if cl != nil {
+		cl.close()
+	}
+}
+
+// releaseTicket is what a releasable proxy leaves behind for its cleanup:
+// the object's id and the proxy's link, never the proxy itself.
+type releaseTicket struct {
+	id   uint32
+	link *link
+}
+
+// queueRelease runs once a releasable proxy is unreachable (on the
+// runtime's cleanup goroutine, which it must not hold up): it queues the
+// release for the release goroutine, starting it if none runs.
+func (c *Conn) queueRelease(t releaseTicket) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		t.link.close()
+		return
+	}
+	c.releases = append(c.releases, t)
+	if !c.freeing {
+		c.freeing = true
+		c.wg.Add(1)
+		go c.releaseLoop()
+	}
+	c.mu.Unlock()
+}
+
+// releaseLoop closes the streams of unreachable releasable proxies and
+// tells the peer, in batches, until none are queued.
+func (c *Conn) releaseLoop() {
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		batch := c.releases
+		c.releases = nil
+		if len(batch) == 0 || c.closed {
+			c.freeing = false
+			c.mu.Unlock()
+			for _, t := range batch {
+				t.link.close()
+			}
+			return
+		}
+		c.mu.Unlock()
+		ids := make([]uint32, len(batch))
+		for i, t := range batch {
+			t.link.close()
+			ids[i] = t.id
+		}
+		err := c.Main(runtimeService).Call("Release", &releaseArgs{IDs: ids}, new(Empty))
+		if err != nil && c.life.Err() == nil {
+			c.log.Debug("objrpc: releasing objects failed", "ids", len(ids), "err", err)
+		}
+	}
+}
