@@ -274,4 +274,3 @@ func streamEnd(err error) error {
 	}
 	return fmt.Errorf("objrpc: transfer stream: %w", err)
 }
-

@@ -274,3 +274,23 @@ func (c *Conn) transportError(method string, err error) error {
 	}
 	return err
 }
+
+// Stats is a snapshot of what a Conn holds.
+type Stats struct {
+	Objects    int // objects served now, besides the main object (byte streams included)
+	Calls      int // served calls running now
+	Cancelable int // of those, cancellable calls the Cancel table holds
+	Tombstones int // Cancels kept for calls that had not begun (see the package doc)
+}
+
+// Stats returns a snapshot of what c holds. It does not block on calls.
+func (c *Conn) Stats() Stats {
+	live, tombs := c.callee.size()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	objects := len(c.objects)
+	if c.objects[0] != nil {
+		objects--
+	}
+	return Stats{Objects: objects, Calls: len(c.running), Cancelable: live, Tombstones: tombs}
+}

@@ -3,6 +3,8 @@ package objrpc
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -58,7 +60,7 @@ func (k *Kind) receiver(obj interface{}) (*service, error) {
 var (
 	callType      = reflect.TypeOf((*Call)(nil))
 	errorType     = reflect.TypeOf((*error)(nil)).Elem()
-	replyIface  = reflect.TypeOf((*Reply)(nil)).Elem()
+	replyIface    = reflect.TypeOf((*Reply)(nil)).Elem()
 	cancelCheck   = reflect.TypeOf((*cancellable)(nil)).Elem()
 	reservedNames = map[string]bool{"Cancel": true}
 )
@@ -114,4 +116,28 @@ func newService(name string, rcvr interface{}) (*service, error) {
 		return nil, err
 	}
 	return &service{name: name, rcvr: reflect.ValueOf(rcvr), methods: ms}, nil
+}
+
+// MethodInfo describes one served method: its name and the types of its
+// argument and reply structs.
+type MethodInfo struct {
+	Name        string
+	Args, Reply reflect.Type
+	Cancellable bool // the arguments embed CallState
+}
+
+// Describe returns the served methods of rcvr (see Kind), sorted by name,
+// or an error if it has none. It is how a service's wire shape is
+// documented and tested.
+func Describe(rcvr interface{}) ([]MethodInfo, error) {
+	ms, err := methodsOf(fmt.Sprintf("%T", rcvr), reflect.TypeOf(rcvr))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MethodInfo, 0, len(ms))
+	for name, m := range ms {
+		out = append(out, MethodInfo{Name: name, Args: m.argType, Reply: m.replyType, Cancellable: m.cancellable})
+	}
+	slices.SortFunc(out, func(a, b MethodInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }

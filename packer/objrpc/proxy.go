@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/muxplug/muxplug/internal/msgpack"
+	"github.com/muxplug/muxplug/mux"
 )
 
 // Proxy is the client side of one object the peer serves: the proxies of
@@ -18,6 +19,7 @@ type Proxy struct {
 	id   uint32 // in the peer's namespace; 0 for the peer's main object
 	svc  string
 	link *link
+	in   *Scope // the scope the proxy's stream belongs to; nil for main, releasable and broken proxies
 }
 
 func (p *Proxy) proxy() *Proxy { return p }
@@ -95,6 +97,11 @@ func (p *Proxy) failure(name string, err error) error {
 		return err
 	case p.link.expired():
 		return fmt.Errorf("objrpc: %s: %w (%v)", name, ErrExpired, err)
+	case errors.Is(err, mux.ErrRejected):
+		// Nobody takes the id: the object's lifetime ended on the
+		// serving side (the broker refuses such a dial after its
+		// BrokerTimeout).
+		return fmt.Errorf("objrpc: %s: object %d is not served: %w: %w", name, p.id, ErrExpired, err)
 	}
 	return p.c.transportError(name, err)
 }
@@ -123,8 +130,13 @@ func (p *Proxy) Broken(svc string, err error) *Proxy {
 // stream belongs to in and its calls fail with ErrExpired once in has
 // closed.
 func Import[T any](in *Scope, r Ref, k *Kind, mk func(*Proxy) T) (T, error) {
+	return importRef(in.c, in, r, k, mk)
+}
+
+// importRef is Import; a reference that is neither nil, "yours" nor
+// releasable gets a link of in, or one of its own when in is nil.
+func importRef[T any](c *Conn, in *Scope, r Ref, k *Kind, mk func(*Proxy) T) (T, error) {
 	var zero T
-	c := in.c
 	switch {
 	case r.ID == 0:
 		return zero, nil
@@ -144,7 +156,19 @@ func Import[T any](in *Scope, r Ref, k *Kind, mk func(*Proxy) T) (T, error) {
 		runtime.AddCleanup(p, c.queueRelease, releaseTicket{id: r.ID, link: l})
 		return mk(p), nil
 	}
-	return mk(&Proxy{c: c, id: r.ID, svc: k.service, link: in.link(r.ID)}), nil
+	if in == nil {
+		return mk(&Proxy{c: c, id: r.ID, svc: k.service, link: &link{c: c, id: r.ID}}), nil
+	}
+	return mk(&Proxy{c: c, id: r.ID, svc: k.service, link: in.link(r.ID), in: in}), nil
+}
+
+// ImportResult is Import for a reference that a call through p returned:
+// an object that is not releasable lives in the scope its exporter served
+// it in, so its proxy's stream belongs to p's scope (and ends with it).
+// For a proxy that has no scope (the peer's main object) such an object
+// gets a stream of its own that lasts as long as the Conn.
+func ImportResult[T any](p *Proxy, r Ref, k *Kind, mk func(*Proxy) T) (T, error) {
+	return importRef(p.c, p.in, r, k, mk)
 }
 
 // link is a lazily dialed client of one object the peer serves, shared by

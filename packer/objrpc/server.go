@@ -224,17 +224,15 @@ func (s *streamServer) run(req *request) {
 	call := &Call{conn: s.c, obj: o, ctx: o.life, method: req.h.ServiceMethod, start: time.Now()}
 	if req.m.cancellable {
 		call.ctx, call.end = s.c.callee.begin(o.life, *req.args.Interface().(cancellable).callState())
-		defer func() {
-			if call.end != nil {
-				call.end()
-			}
-		}()
 	}
 	s.c.track(call, true)
 	reply := reflect.New(req.m.replyType)
 	err := invoke(call, req, reply)
 	if call.in != nil {
 		call.in.Close()
+	}
+	if call.end != nil {
+		call.end() // before the reply: the caller sees the call over
 	}
 	s.c.track(call, false)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/packertest"
 )
 
@@ -99,7 +100,7 @@ func withPluginUi(b *testing.B, f func(ui packer.Ui)) *countingUi {
 	}}
 	s := connect(b, "tcp", fake)
 	hostUi := &countingUi{}
-	if err := NewProvisioner(s.client, s.host, s.opts).Provision(context.Background(), hostUi, nil); err != nil {
+	if err := s.hc.Provisioner().Provision(context.Background(), hostUi, nil); err != nil {
 		b.Fatal(err)
 	}
 	return hostUi
@@ -143,7 +144,7 @@ func BenchmarkProvisionSay100(b *testing.B) {
 		return nil
 	}}
 	s := connect(b, "tcp", fake)
-	p := NewProvisioner(s.client, s.host, s.opts)
+	p := s.hc.Provisioner()
 	fl := &floor{echo: newTCPEcho(b), perOp: 101}
 	hostUi := &countingUi{}
 	b.ReportAllocs()
@@ -253,7 +254,7 @@ func benchUploadCommunicator(b *testing.B) {
 		return nil
 	}}
 	s := connect(b, "tcp", fake)
-	if err := NewProvisioner(s.client, s.host, s.opts).Provision(context.Background(), nil, comm); err != nil {
+	if err := s.hc.Provisioner().Provision(context.Background(), nil, comm); err != nil {
 		b.Fatal(err)
 	}
 	if got := comm.got.Load(); got != int64(b.N)*bulkSize {
@@ -323,14 +324,23 @@ func memInUse() uint64 {
 
 // BenchmarkIdleServedObject measures what an idle served Ui costs once
 // its proxy has made one call, both ends in one process: the served
-// object, its stream, goroutine and rpc.Server; the proxy's link, stream
+// object, its stream and goroutine; the proxy's link, stream
 // and client (which has no goroutine). bytes/object is the mean over the
 // iterations, whose batches reuse the holes the previous one left in
 // partly used spans; bytes/object-first is the first batch alone, which
 // had to take fresh spans: the pessimistic figure.
 func BenchmarkIdleServedObject(b *testing.B) {
 	host, plugin := pair(b, "tcp")
-	opts := newOptions(nil)
+	hc, err := NewConn(host, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer hc.Close()
+	pc, err := NewConn(plugin, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pc.Close()
 	b.ReportAllocs()
 	var total, first float64
 	for i := range b.N {
@@ -338,14 +348,18 @@ func BenchmarkIdleServedObject(b *testing.B) {
 		for i := range uis {
 			uis[i] = &countingUi{}
 		}
-		served, dialled := newScope(host, opts), newScope(plugin, opts)
+		served, dialled := hc.NewScope(), pc.NewScope()
 		before := memInUse()
 		for _, ui := range uis {
-			o, err := served.export(uiKind, ui)
+			ref, err := served.Export(uiKind, ui)
 			if err != nil {
 				b.Fatal(err)
 			}
-			newUiClient(newScopedPeer(dialled, uiKind.svc, o.ID)).Say("once")
+			proxy, err := objrpc.Import(dialled, ref, uiKind, newUiClient)
+			if err != nil {
+				b.Fatal(err)
+			}
+			proxy.Say("once")
 		}
 		after := memInUse()
 		per := (float64(after) - float64(before)) / idleObjects
@@ -353,8 +367,8 @@ func BenchmarkIdleServedObject(b *testing.B) {
 			first = per
 		}
 		total += per
-		dialled.close()
-		served.close()
+		dialled.Close()
+		served.Close()
 		for i, ui := range uis {
 			if n := ui.says.Load(); n != 1 {
 				b.Fatalf("ui %d saw %d Says, want 1", i, n)

@@ -45,7 +45,7 @@ func (c *builderClient) Run(ctx context.Context, ui packer.Ui, hook packer.Hook)
 	}
 	var reply wire.ObjectReply
 	err = c.CallContext(ctx, "Run", args, &reply)
-	art, ierr := objrpc.Import(out, reply.Object, artifactKind, newArtifactClient)
+	art, ierr := objrpc.ImportResult(c.Proxy, reply.Object, artifactKind, newArtifactClient)
 	return art, firstErr(err, ierr)
 }
 

@@ -3,134 +3,22 @@ package remote
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/packer/packertest"
-	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
-// fakeClock is a settable clock for callTable.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-func TestCallTable(t *testing.T) {
-	host, _ := pair(t, "pipe")
-	st := site{b: host, opts: newOptions(nil)}
-	check := func(t *testing.T, tab *callTable, live, tombs int) {
-		t.Helper()
-		if l, tb := tab.size(); l != live || tb != tombs {
-			t.Errorf("size() = %d live, %d tombstones; want %d, %d", l, tb, live, tombs)
-		}
-	}
-	t.Run("during", func(t *testing.T) {
-		var tab callTable
-		ctx, end := tab.begin(wire.Call{ID: 1}, st)
-		check(t, &tab, 1, 0)
-		tab.cancel(1)
-		<-ctx.Done()
-		if ctx.Err() != context.Canceled {
-			t.Errorf("ctx.Err() = %v, want context.Canceled", ctx.Err())
-		}
-		end()
-		check(t, &tab, 0, 0)
-	})
-	t.Run("before", func(t *testing.T) {
-		var tab callTable
-		tab.cancel(2)
-		check(t, &tab, 0, 1)
-		ctx, end := tab.begin(wire.Call{ID: 2}, st)
-		defer end()
-		if ctx.Err() != context.Canceled {
-			t.Errorf("call begun after its Cancel: ctx.Err() = %v, want context.Canceled", ctx.Err())
-		}
-		check(t, &tab, 1, 0)
-	})
-	t.Run("after", func(t *testing.T) {
-		clock := &fakeClock{now: time.Unix(1000, 0)}
-		tab := callTable{now: clock.Now}
-		_, end := tab.begin(wire.Call{ID: 3}, st)
-		end()
-		tab.cancel(3) // late: the call is over
-		check(t, &tab, 0, 1)
-		clock.Advance(tombstoneTTL)
-		_, end = tab.begin(wire.Call{ID: 4}, st)
-		end()
-		check(t, &tab, 0, 0)
-	})
-	t.Run("already cancelled", func(t *testing.T) {
-		var tab callTable
-		ctx, end := tab.begin(wire.Call{ID: 5, Canceled: true}, st)
-		defer end()
-		if ctx.Err() != context.Canceled {
-			t.Errorf("ctx.Err() = %v, want context.Canceled", ctx.Err())
-		}
-	})
-	t.Run("deadline", func(t *testing.T) {
-		var tab callTable
-		d := time.Now().Add(time.Hour)
-		ctx, end := tab.begin(wire.Call{ID: 6, Deadline: d.UnixNano()}, st)
-		defer end()
-		if got, ok := ctx.Deadline(); !ok || !got.Equal(d) {
-			t.Errorf("ctx.Deadline() = %v, %v; want %v", got, ok, d)
-		}
-	})
-	t.Run("lifetime", func(t *testing.T) {
-		var tab callTable
-		life := make(chan struct{})
-		ctx, end := tab.begin(wire.Call{ID: 7}, site{b: host, life: life})
-		defer end()
-		close(life)
-		<-ctx.Done()
-	})
-	t.Run("bounded", func(t *testing.T) {
-		var tab callTable
-		for id := range uint64(3 * maxTombstones) {
-			tab.cancel(100 + id)
-		}
-		check(t, &tab, 0, maxTombstones)
-		if n := len(tab.order); n > 2*maxTombstones {
-			t.Errorf("tombstone order holds %d ids, want at most %d", n, 2*maxTombstones)
-		}
-	})
-}
-
-func TestCallTableSessionEnd(t *testing.T) {
-	host, _ := pair(t, "pipe")
-	var tab callTable
-	ctx, end := tab.begin(wire.Call{ID: 1}, site{b: host})
-	defer end()
-	host.Close()
-	<-ctx.Done()
-}
-
-// connectBuilder serves bs as the plugin's Builder and returns the host's
-// proxy, so that tests can look at the server's call table.
-func connectBuilder(t *testing.T, network string, fake packer.Builder) (packer.Builder, *builderServer, *session) {
+// checkNoCalls fails the test unless c holds no running call, no entry of
+// its Cancel table and no tombstone.
+func checkNoCalls(t testing.TB, what string, c *Conn) {
 	t.Helper()
-	var bs *builderServer
-	s := connectWith(t, network, func(srv Registrar, b *mux.Broker, opts *Options) error {
-		bs = builderKind.rcvr(site{b: b, opts: newOptions(opts)}, fake).(*builderServer)
-		return srv.RegisterName(BuilderService, bs)
-	})
-	return NewBuilder(s.client, s.host, s.opts), bs, s
+	if st := c.Stats(); st.Calls != 0 || st.Cancelable != 0 || st.Tombstones != 0 {
+		t.Errorf("%s: %d calls running, %d cancellable, %d tombstones; want none", what, st.Calls, st.Cancelable, st.Tombstones)
+	}
 }
 
 // TestCancelHostToPlugin cancels a Builder.Run before, during and after
@@ -145,7 +33,8 @@ func TestCancelHostToPlugin(t *testing.T) {
 			}
 			return nil, ctx.Err()
 		}}
-		b, bs, _ := connectBuilder(t, network, fake)
+		s := connect(t, network, fake)
+		b := s.hc.Builder()
 		wait := &packertest.Ui{}
 
 		ctx, cancel := context.WithCancel(testCtx(t))
@@ -167,9 +56,7 @@ func TestCancelHostToPlugin(t *testing.T) {
 		}
 		<-started
 		cancel()
-		if live, tombs := bs.calls.size(); live != 0 || tombs != 0 {
-			t.Errorf("plugin call table after: %d live, %d tombstones; want none", live, tombs)
-		}
+		checkNoCalls(t, "plugin after", s.pc)
 	})
 }
 
@@ -184,7 +71,8 @@ func TestCancelRace(t *testing.T) {
 			return nil, nil
 		}
 	}}
-	b, bs, _ := connectBuilder(t, "tcp", fake)
+	s := connect(t, "tcp", fake)
+	b := s.hc.Builder()
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Add(1)
@@ -203,8 +91,8 @@ func TestCancelRace(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if live, _ := bs.calls.size(); live != 0 {
-		t.Errorf("%d calls still registered", live)
+	if st := s.pc.Stats(); st.Calls != 0 || st.Cancelable != 0 {
+		t.Errorf("%d calls running, %d cancellable still registered", st.Calls, st.Cancelable)
 	}
 }
 
@@ -220,20 +108,20 @@ func TestCancelPluginToHost(t *testing.T) {
 			}
 			return ctx.Err()
 		}}
-		var host *mux.Broker
+		var host *Conn
 		fake := &packertest.Builder{RunFunc: func(ctx context.Context, ui packer.Ui, h packer.Hook) (packer.Artifact, error) {
 			return nil, cancelHookCalls(ctx, h, hookStarted, host)
 		}}
 		s := connect(t, network, fake)
-		host = s.host
-		if _, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), nil, hook); err != nil {
+		host = s.hc
+		if _, err := s.hc.Builder().Run(testCtx(t), nil, hook); err != nil {
 			t.Error(err)
 		}
 	})
 }
 
 // cancelHookCalls is the plugin side of TestCancelPluginToHost.
-func cancelHookCalls(ctx context.Context, h packer.Hook, started chan struct{}, host *mux.Broker) error {
+func cancelHookCalls(ctx context.Context, h packer.Hook, started chan struct{}, host *Conn) error {
 	c, cancel := context.WithCancel(ctx)
 	cancel()
 	if err := h.Run(c, "now", nil, nil, nil); !errors.Is(err, context.Canceled) {
@@ -252,10 +140,8 @@ func cancelHookCalls(ctx context.Context, h packer.Hook, started chan struct{}, 
 		return errors.Join(errors.New("after: want nil"), err)
 	}
 	<-started
-	for _, hs := range servedReceivers[*hookServer](host) {
-		if live, tombs := hs.calls.size(); live != 0 || tombs != 0 {
-			return errors.New("after: the host's hook still holds calls")
-		}
+	if st := host.Stats(); st.Cancelable != 0 || st.Tombstones != 0 {
+		return fmt.Errorf("after: the host holds %d cancellable calls and %d tombstones", st.Cancelable, st.Tombstones)
 	}
 	return nil
 }
@@ -282,7 +168,7 @@ func TestCancelStartFromPlugin(t *testing.T) {
 			return nil
 		}}
 		s := connect(t, network, fake)
-		if err := NewProvisioner(s.client, s.host, s.opts).Provision(testCtx(t), nil, newLocalComm(t)); err != nil {
+		if err := s.hc.Provisioner().Provision(testCtx(t), nil, newLocalComm(t)); err != nil {
 			t.Error(err)
 		}
 	})
@@ -308,7 +194,7 @@ func TestDeadlinePropagation(t *testing.T) {
 		deadline := time.Now().Add(300 * time.Millisecond)
 		ctx, cancel := context.WithDeadline(testCtx(t), deadline)
 		defer cancel()
-		_, err := NewBuilder(s.client, s.host, s.opts).Run(ctx, nil, hook)
+		_, err := s.hc.Builder().Run(ctx, nil, hook)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Run = %v, want context.DeadlineExceeded", err)
 		}

@@ -68,10 +68,7 @@ func (s *commandServer) Synopsis(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.S
 }
 
 func (s *commandServer) Run(c *objrpc.Call, args *wire.CommandRunArgs, reply *wire.IntReply) error {
-	in := c.In()
-	env, err := objrpc.Import(in, args.Env, environmentKind, func(p *objrpc.Proxy) packer.Environment {
-		return &environmentClient{Proxy: p, in: in}
-	})
+	env, err := objrpc.Import(c.In(), args.Env, environmentKind, newEnvironmentClient)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 func TestCommandHelpSynopsis(t *testing.T) {
 	forEachNetwork(t, func(t *testing.T, network string) {
 		s := connect(t, network, &packertest.Command{HelpText: "long help", SynopsisText: "short"})
-		c := NewCommand(s.client, s.host, s.opts)
+		c := s.hc.Command()
 		if got := c.Help(); got != "long help" {
 			t.Errorf("Help() = %q", got)
 		}
@@ -48,7 +48,7 @@ func TestCommandEnvironment(t *testing.T) {
 			return 7
 		}}
 		s := connect(t, network, cmd)
-		code := NewCommand(s.client, s.host, s.opts).Run(testCtx(t), env, []string{"-x", "y"})
+		code := s.hc.Command().Run(testCtx(t), env, []string{"-x", "y"})
 		if code != 7 {
 			t.Fatalf("Run = %d, want 7; host ui: %v", code, hostUi.Records())
 		}
@@ -123,7 +123,7 @@ func TestCommandRunFailure(t *testing.T) {
 		panic("command exploded")
 	}}
 	s := connect(t, "pipe", cmd)
-	if code := NewCommand(s.client, s.host, s.opts).Run(testCtx(t), nil, nil); code != ExitStatusFailed {
+	if code := s.hc.Command().Run(testCtx(t), nil, nil); code != ExitStatusFailed {
 		t.Errorf("Run of a panicking command = %d, want ExitStatusFailed", code)
 	}
 	mustContain(t, "host log", s.log.String(), "command exploded")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/rpc"
 	"reflect"
 	"testing"
 
@@ -23,7 +22,7 @@ func TestBuilderPrepare(t *testing.T) {
 			return []string{"w1", "w2"}, nil
 		}}
 		s := connect(t, network, fake)
-		b := NewBuilder(s.client, s.host, s.opts)
+		b := s.hc.Builder()
 		warnings, err := b.Prepare(map[string]interface{}{"a": "x"}, "ok")
 		if err != nil || !reflect.DeepEqual(warnings, []string{"w1", "w2"}) {
 			t.Fatalf("Prepare(ok) = %q, %v; want [w1 w2], nil", warnings, err)
@@ -48,7 +47,7 @@ func TestBuilderRun(t *testing.T) {
 		fake := &packertest.Builder{ArtifactValue: art, HookData: map[string]interface{}{"n": 1}}
 		s := connect(t, network, fake)
 		ui, hook := &packertest.Ui{}, &packertest.Hook{}
-		got, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), ui, hook)
+		got, err := s.hc.Builder().Run(testCtx(t), ui, hook)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -74,7 +73,7 @@ func TestBuilderRunNilResults(t *testing.T) {
 		return nil, errBuild
 	}}
 	s := connect(t, "pipe", fake)
-	art, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), nil, nil)
+	art, err := s.hc.Builder().Run(testCtx(t), nil, nil)
 	if art != nil || err == nil || err.Error() != "build failed" {
 		t.Errorf("Run(nil, nil) = %v, %v; want nil, build failed", art, err)
 	}
@@ -88,7 +87,7 @@ func TestArtifactMethods(t *testing.T) {
 			DestroyErr: fmt.Errorf("destroy: %w", errBuild),
 		}
 		s := connect(t, network, &packertest.Builder{ArtifactValue: fake})
-		a, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), nil, nil)
+		a, err := s.hc.Builder().Run(testCtx(t), nil, nil)
 		if err != nil {
 			t.Fatalf("Run: %v", err)
 		}
@@ -134,7 +133,7 @@ func TestHookRun(t *testing.T) {
 		s := connect(t, network, fake)
 		ui := &packertest.Ui{}
 		comm := newLocalComm(t)
-		err := NewHook(s.client, s.host, s.opts).Run(testCtx(t), "point", ui, comm, []string{"x"})
+		err := s.hc.Hook().Run(testCtx(t), "point", ui, comm, []string{"x"})
 		if err == nil || err.Error() != "hook done: build failed" {
 			t.Errorf("Run = %v, want hook done: build failed", err)
 		}
@@ -160,7 +159,7 @@ func TestProvisioner(t *testing.T) {
 			},
 		}
 		s := connect(t, network, fake)
-		p := NewProvisioner(s.client, s.host, s.opts)
+		p := s.hc.Provisioner()
 		if err := p.Prepare(); err == nil || err.Error() != "no config" {
 			t.Errorf("Prepare() = %v, want no config", err)
 		}
@@ -189,7 +188,7 @@ func TestPostProcessor(t *testing.T) {
 	forEachNetwork(t, func(t *testing.T, network string) {
 		fake := &packertest.PostProcessor{Keep: true}
 		s := connect(t, network, fake)
-		pp := NewPostProcessor(s.client, s.host, s.opts)
+		pp := s.hc.PostProcessor()
 		if err := pp.Configure("c", 2); err != nil {
 			t.Fatalf("Configure: %v", err)
 		}
@@ -220,7 +219,7 @@ func TestPostProcessor(t *testing.T) {
 func TestPostProcessReturnsInput(t *testing.T) {
 	forEachNetwork(t, func(t *testing.T, network string) {
 		s := connect(t, network, &packertest.PostProcessor{ReturnInput: true})
-		pp := NewPostProcessor(s.client, s.host, s.opts)
+		pp := s.hc.PostProcessor()
 		in := &packertest.Artifact{IdValue: "mine"}
 		out, _, err := pp.PostProcess(testCtx(t), nil, in)
 		if err != nil {
@@ -245,11 +244,11 @@ func TestPluginArtifactHandedBack(t *testing.T) {
 		}},
 	}
 	s := connect(t, "pipe", comp)
-	a, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), nil, nil)
+	a, err := s.hc.Builder().Run(testCtx(t), nil, nil)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if _, _, err := NewPostProcessor(s.client, s.host, s.opts).PostProcess(testCtx(t), nil, a); err != nil {
+	if _, _, err := s.hc.PostProcessor().PostProcess(testCtx(t), nil, a); err != nil {
 		t.Fatalf("PostProcess: %v", err)
 	}
 	if seen != packer.Artifact(orig) {
@@ -266,19 +265,20 @@ type builderAndPP struct {
 
 func TestRegisterRejects(t *testing.T) {
 	host, _ := pair(t, "pipe")
-	srv := rpc.NewServer()
-	for _, c := range []interface{}{nil, "a string", &packertest.Ui{}} {
-		if err := Register(srv, host, c, nil); err == nil {
-			t.Errorf("Register(%T) = nil, want an error", c)
-		}
-	}
-	if err := Register(nil, host, &packertest.Builder{}, nil); err == nil {
-		t.Error("Register with a nil rpc.Server = nil, want an error")
-	}
-	if err := Register(srv, host, &packertest.Builder{}, nil); err != nil {
+	c, err := NewConn(host, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Register(srv, host, &packertest.Builder{}, nil); err == nil {
-		t.Error("registering a second Builder on one rpc.Server = nil, want an error")
+	defer c.Close()
+	for _, comp := range []interface{}{nil, "a string", &packertest.Ui{}} {
+		if err := c.RegisterComponent(comp); err == nil {
+			t.Errorf("RegisterComponent(%T) = nil, want an error", comp)
+		}
+	}
+	if err := c.RegisterComponent(&packertest.Builder{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RegisterComponent(&packertest.Builder{}); err == nil {
+		t.Error("registering a second Builder on one Conn = nil, want an error")
 	}
 }

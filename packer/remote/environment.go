@@ -15,12 +15,11 @@ var environmentKind = objrpc.NewKind("Environment", func(obj interface{}) interf
 
 // environmentClient is a packer.Environment whose methods are calls to an
 // Environment the peer serves. The objects it returns are proxies whose
-// streams belong to in, the scope of the Command.Run call that received
-// the Environment.
-type environmentClient struct {
-	*objrpc.Proxy
-	in *objrpc.Scope
-}
+// streams belong to its own scope: that of the Command.Run call that
+// received the Environment.
+type environmentClient struct{ *objrpc.Proxy }
+
+func newEnvironmentClient(p *objrpc.Proxy) packer.Environment { return &environmentClient{p} }
 
 // Ui returns the peer's Ui. If the call fails, the failure is logged and
 // the Ui returned fails every call with the same error.
@@ -67,7 +66,7 @@ func lookupObject[T any](e *environmentClient, method, name string, k *objrpc.Ki
 		var zero T
 		return zero, err
 	}
-	return objrpc.Import(e.in, reply.Object, k, mk)
+	return objrpc.ImportResult(e.Proxy, reply.Object, k, mk)
 }
 
 // environmentServer serves a packer.Environment.

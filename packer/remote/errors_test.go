@@ -10,9 +10,10 @@ import (
 	"testing"
 
 	"github.com/muxplug/muxplug/codec"
+	"github.com/muxplug/muxplug/internal/archive"
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/packertest"
-	"github.com/muxplug/muxplug/packer/remote/internal/wire"
 )
 
 // errUserSentinel is registered by TestMain as "remote_test.custom".
@@ -39,23 +40,24 @@ func TestErrorIdentity(t *testing.T) {
 		{"mux accept timeout", fmt.Errorf("x: %w: %w", mux.ErrRejected, mux.ErrAcceptTimeout), mux.ErrAcceptTimeout, "mux.accept_timeout"},
 		{"codec malformed", fmt.Errorf("x: %w", codec.ErrMalformed), codec.ErrMalformed, "codec.malformed"},
 		{"codec too large", fmt.Errorf("x: %w", codec.ErrTooLarge), codec.ErrTooLarge, "codec.too_large"},
-		{"panic sentinel", fmt.Errorf("x: %w", ErrPanic), ErrPanic, "panic"},
-		{"expired", fmt.Errorf("x: %w", ErrExpired), ErrExpired, "remote.expired"},
+		{"panic sentinel", fmt.Errorf("x: %w", objrpc.ErrPanic), objrpc.ErrPanic, "panic"},
+		{"expired", fmt.Errorf("x: %w", objrpc.ErrExpired), objrpc.ErrExpired, "objrpc.expired"},
+		{"archive", fmt.Errorf("x: %w", archive.ErrUnsafePath), archive.ErrUnsafePath, "archive.unsafe_path"},
 		{"registered", fmt.Errorf("x: %w", errUserSentinel), errUserSentinel, "remote_test.custom"},
 		{"registered by TestMain", fmt.Errorf("x: %w", packertest.ErrNotFound), packertest.ErrNotFound, "packertest.not_found"},
 		{"plain", errors.New("just text"), nil, "error"},
 		{"empty message", errors.New(""), nil, "error"},
-		{"forwarded unknown code", &Error{Code: "elsewhere.thing", Message: "from a third party"}, nil, "elsewhere.thing"},
+		{"forwarded unknown code", &objrpc.Error{Code: "elsewhere.thing", Message: "from a third party"}, nil, "elsewhere.thing"},
 	}
 	var next error
 	s := connect(t, "pipe", &packertest.Provisioner{PrepareFunc: func(...interface{}) error { return next }})
-	p := NewProvisioner(s.client, s.host, s.opts)
+	p := s.hc.Provisioner()
 	for _, c := range cases {
 		next = c.err
 		err := p.Prepare()
-		var re *Error
+		var re *objrpc.Error
 		if !errors.As(err, &re) {
-			t.Errorf("%s: Prepare() = %T %v, want a *remote.Error", c.name, err, err)
+			t.Errorf("%s: Prepare() = %T %v, want an *objrpc.Error", c.name, err, err)
 			continue
 		}
 		if re.Code != c.code || re.Message != c.err.Error() || err.Error() != c.err.Error() {
@@ -88,21 +90,8 @@ func TestRegisterError(t *testing.T) {
 		{"sentinel registered already", "remote_test.again", errUserSentinel},
 		{"built-in sentinel", "remote_test.eof", io.EOF},
 	} {
-		if err := RegisterError(c.code, c.sentinel); err == nil {
-			t.Errorf("%s: RegisterError(%q, %v) = nil, want an error", c.name, c.code, c.sentinel)
+		if err := objrpc.RegisterError(c.code, c.sentinel); err == nil {
+			t.Errorf("%s: objrpc.RegisterError(%q, %v) = nil, want an error", c.name, c.code, c.sentinel)
 		}
-	}
-}
-
-func TestCodecOfErrors(t *testing.T) {
-	if encodeError(nil) != nil || decodeError(nil) != nil {
-		t.Error("nil error does not stay nil")
-	}
-	w := encodeError(errors.New("x"))
-	if w.Code != codePlain {
-		t.Errorf("plain error code = %q, want %q", w.Code, codePlain)
-	}
-	if err := decodeError(&wire.Error{Message: "m"}); err.(*Error).Code != codePlain {
-		t.Errorf("a code-less wire error decodes with code %q", err.(*Error).Code)
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +36,7 @@ func TestStreamCounts(t *testing.T) {
 			return useEveryStream(ctx, comm)
 		}}
 		s = connect(t, network, fake)
-		p := NewProvisioner(s.client, s.host, s.opts)
+		p := s.hc.Provisioner()
 		if err := p.Prepare(); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +94,7 @@ func TestConcurrentCalls(t *testing.T) {
 			return nil
 		}}
 		s = connect(t, network, fake)
-		p := NewProvisioner(s.client, s.host, s.opts)
+		p := s.hc.Provisioner()
 		uis := make([]*packertest.Ui, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -128,18 +130,18 @@ func TestPanicRecovery(t *testing.T) {
 			if ui == nil {
 				panic("provision exploded")
 			}
-			if _, err := ui.Ask("q"); !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "ask exploded") {
-				return fmt.Errorf("Ask on a panicking host ui = %v, want ErrPanic with the value", err)
+			if _, err := ui.Ask("q"); !errors.Is(err, objrpc.ErrPanic) || !strings.Contains(err.Error(), "ask exploded") {
+				return fmt.Errorf("Ask on a panicking host ui = %v, want objrpc.ErrPanic with the value", err)
 			}
 			ui.Say("lost") // logged, not fatal
 			ui.Message("still served")
 			return nil
 		}}
 		s := connect(t, network, fake)
-		p := NewProvisioner(s.client, s.host, s.opts)
+		p := s.hc.Provisioner()
 		err := p.Provision(testCtx(t), nil, nil)
-		var re *Error
-		if !errors.As(err, &re) || re.Code != "panic" || !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "provision exploded") {
+		var re *objrpc.Error
+		if !errors.As(err, &re) || re.Code != "panic" || !errors.Is(err, objrpc.ErrPanic) || !strings.Contains(err.Error(), "provision exploded") {
 			t.Errorf("Provision that panics = %v, want a *remote.Error with code panic and the value", err)
 		}
 		ui := &panickyUi{}
@@ -163,11 +165,11 @@ func TestExpiredProxy(t *testing.T) {
 	}}
 	s := connect(t, "pipe", fake)
 	hostUi := &packertest.Ui{}
-	if err := NewProvisioner(s.client, s.host, s.opts).Provision(testCtx(t), hostUi, nil); err != nil {
+	if err := s.hc.Provisioner().Provision(testCtx(t), hostUi, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := kept.Ask("after"); !errors.Is(err, ErrExpired) {
-		t.Errorf("Ask after the call = %v, want ErrExpired", err)
+	if _, err := kept.Ask("after"); !errors.Is(err, objrpc.ErrExpired) {
+		t.Errorf("Ask after the call = %v, want objrpc.ErrExpired", err)
 	}
 	kept.Say("after")
 	if got := hostUi.Texts(packertest.KindSay); len(got) != 1 {
@@ -202,18 +204,17 @@ func TestSessionLoss(t *testing.T) {
 			pluginErrs <- cmd.Wait(context.Background())
 			return ctx.Err()
 		}}
-		s := connect(t, network, fake)
+		s := connectWrapped(t, network, fake, func(err error) error { return &transportMark{err} })
 		plugin = s.plugin
-		opts := &Options{Logger: s.opts.Logger, WrapTransportError: func(err error) error { return &transportMark{err} }}
-		p := NewProvisioner(s.client, s.host, opts)
+		p := s.hc.Provisioner()
 		done := make(chan error, 1)
 		go func() { done <- p.Provision(testCtx(t), nil, newLocalComm(t)) }()
 		<-started
 		plugin.Close()
 		err := <-done
 		var mark *transportMark
-		if !errors.As(err, &mark) || !errors.Is(err, ErrTransport) {
-			t.Errorf("Provision when the plugin dies = %v, want a wrapped ErrTransport", err)
+		if !errors.As(err, &mark) || !errors.Is(err, objrpc.ErrTransport) {
+			t.Errorf("Provision when the plugin dies = %v, want a wrapped objrpc.ErrTransport", err)
 		}
 		if err := <-pluginErrs; !errors.Is(err, context.Canceled) {
 			t.Errorf("the plugin's context ended with %v, want context.Canceled", err)
@@ -262,7 +263,7 @@ func TestNestedCallbacks(t *testing.T) {
 		}}
 		s := connect(t, network, fake)
 		ui := &packertest.Ui{}
-		art, err := NewBuilder(s.client, s.host, s.opts).Run(testCtx(t), ui, hook)
+		art, err := s.hc.Builder().Run(testCtx(t), ui, hook)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,22 +282,24 @@ func TestNestedCallbacks(t *testing.T) {
 		if got, err := os.ReadFile(filepath.Join(pluginComm.Dir, "payload")); err != nil || !bytes.Equal(got, data) {
 			t.Errorf("plugin file: %d bytes, %v; want the 1 MiB uploaded", len(got), err)
 		}
-		waitStreams(t, s.host, 2) // main + the artifact's, which lives with the session
+		waitStreams(t, s.host, 2) // main + the artifact's, which lives while the host keeps it
 		waitStreams(t, s.plugin, 2)
+		runtime.KeepAlive(art)
 	})
 }
 
-// TestLazyAcceptRenewed uses a Ui for the first time after the broker's
-// accept timeout has passed several times.
-func TestLazyAcceptRenewed(t *testing.T) {
+// TestLateFirstUse uses a Ui for the first time after the broker's accept
+// timeout has passed several times: a served object waits for its dial as
+// long as it lives.
+func TestLateFirstUse(t *testing.T) {
 	fake := &packertest.Provisioner{ProvisionFunc: func(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
-		time.Sleep(3 * testBrokerTimeout) // the host's Accept for ui times out and is renewed meanwhile
+		time.Sleep(3 * testBrokerTimeout) // longer than the broker would keep a stream nobody accepts
 		ui.Say("late")
 		return nil
 	}}
 	s := connect(t, "pipe", fake)
 	ui := &packertest.Ui{}
-	if err := NewProvisioner(s.client, s.host, s.opts).Provision(testCtx(t), ui, nil); err != nil {
+	if err := s.hc.Provisioner().Provision(testCtx(t), ui, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := ui.Texts(packertest.KindSay); len(got) != 1 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/rpc"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/muxplug/muxplug/mux"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/packertest"
 )
 
@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		"packertest.no_answer": packertest.ErrNoAnswer,
 		"remote_test.custom":   errUserSentinel,
 	} {
-		if err := RegisterError(code, sentinel); err != nil {
+		if err := objrpc.RegisterError(code, sentinel); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
@@ -35,26 +35,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// servedReceivers returns the receivers of type T of the objects served
-// on b right now.
-func servedReceivers[T any](b *mux.Broker) []T {
-	registry.mu.Lock()
-	defer registry.mu.Unlock()
-	var out []T
-	for k, e := range registry.m {
-		if r, ok := e.rcvr.(T); ok && k.b == b {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// networks are the transports every end-to-end test runs over. The main
-// stream is served by a Server and called through a Client, as package
-// plugin does, except over "tcp+netrpc": an rpc.Server and an rpc.Client.
-var networks = []string{"pipe", "tcp", netrpcTCP}
-
-const netrpcTCP = "tcp+netrpc"
+// networks are the transports every end-to-end test runs over.
+var networks = []string{"pipe", "tcp"}
 
 // forEachNetwork runs f as a subtest per transport.
 func forEachNetwork(t *testing.T, f func(t *testing.T, network string)) {
@@ -139,11 +121,10 @@ func pair(t testing.TB, network string) (host, plugin *mux.Broker) {
 }
 
 // session is a host and a plugin that serves one component on its main
-// stream, as package plugin sets them up.
+// object, as package plugin sets them up.
 type session struct {
 	host, plugin *mux.Broker
-	client       Caller   // the host's client of the main stream
-	opts         *Options // what both sides use; logs go to log
+	hc, pc       *Conn // the host's and the plugin's runtimes
 	log          *logBuffer
 }
 
@@ -151,65 +132,32 @@ type session struct {
 // session; everything is torn down at cleanup, in order.
 func connect(t testing.TB, network string, component interface{}) *session {
 	t.Helper()
-	return connectWith(t, network, func(srv Registrar, b *mux.Broker, opts *Options) error {
-		return Register(srv, b, component, opts)
-	})
+	return connectWrapped(t, network, component, nil)
 }
 
-// connectWith is connect with a function that registers the plugin's
-// services.
-func connectWith(t testing.TB, network string, register func(Registrar, *mux.Broker, *Options) error) *session {
+// connectWrapped is connect with a WrapTransportError for the host.
+func connectWrapped(t testing.TB, network string, component interface{}, wrap func(error) error) *session {
 	t.Helper()
 	s := &session{log: &logBuffer{}}
-	s.opts = &Options{Logger: slog.New(slog.NewTextHandler(s.log, nil))}
+	opts := &objrpc.Options{Logger: slog.New(slog.NewTextHandler(s.log, nil))}
 	s.host, s.plugin = pair(t, network)
-	if network == netrpcTCP {
-		connectNetRPC(t, s, register)
-		return s
+	var err error
+	if s.pc, err = NewConn(s.plugin, opts); err != nil {
+		t.Fatalf("plugin NewConn: %v", err)
 	}
-	srv := NewServer()
-	if err := register(srv, s.plugin, s.opts); err != nil {
-		t.Fatalf("register: %v", err)
+	t.Cleanup(func() { s.pc.Close() })
+	if err := s.pc.RegisterComponent(component); err != nil {
+		t.Fatalf("RegisterComponent: %v", err)
 	}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		if conn, err := s.plugin.Accept(context.Background(), 0); err == nil {
-			srv.ServeConn(conn)
-		}
-	}()
-	t.Cleanup(func() { <-served })
+	hostOpts := *opts
+	hostOpts.WrapTransportError = wrap
+	if s.hc, err = NewConn(s.host, &hostOpts); err != nil {
+		t.Fatalf("host NewConn: %v", err)
+	}
+	t.Cleanup(func() { s.hc.Close() })
 	t.Cleanup(func() { s.plugin.Close() })
 	t.Cleanup(func() { s.host.Close() })
-	conn, err := s.host.Dial(context.Background(), 0)
-	if err != nil {
-		t.Fatalf("Dial(0): %v", err)
-	}
-	c := NewClient(conn)
-	t.Cleanup(func() { c.Close() })
-	s.client = c
 	return s
-}
-
-// connectNetRPC sets up s's main stream with net/rpc's own server and
-// client.
-func connectNetRPC(t testing.TB, s *session, register func(Registrar, *mux.Broker, *Options) error) {
-	t.Helper()
-	srv := rpc.NewServer()
-	if err := register(srv, s.plugin, s.opts); err != nil {
-		t.Fatalf("register: %v", err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.plugin.ServeRPC(context.Background(), 0, srv) }()
-	t.Cleanup(func() { <-served })
-	t.Cleanup(func() { s.plugin.Close() })
-	t.Cleanup(func() { s.host.Close() })
-	c, err := s.host.DialRPC(context.Background(), 0)
-	if err != nil {
-		t.Fatalf("DialRPC(0): %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	s.client = c
 }
 
 // waitStreams waits until b counts want open streams. The count is

@@ -48,7 +48,7 @@ func (c *postProcessorClient) PostProcess(ctx context.Context, ui packer.Ui, art
 	if reply.Input {
 		return artifact, reply.Keep, err
 	}
-	result, ierr := objrpc.Import(out, reply.Artifact, artifactKind, newArtifactClient)
+	result, ierr := objrpc.ImportResult(c.Proxy, reply.Artifact, artifactKind, newArtifactClient)
 	return result, reply.Keep, firstErr(err, ierr)
 }
 

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"io"
 	"reflect"
 	"testing"
 	"time"
 
-	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/packer/packertest"
 )
@@ -23,7 +23,7 @@ func provisionWith(t *testing.T, network string, ui packer.Ui, comm packer.Commu
 		return f(ctx, s, ui, comm)
 	}}
 	s = connect(t, network, fake)
-	return NewProvisioner(s.client, s.host, s.opts).Provision(testCtx(t), ui, comm)
+	return s.hc.Provisioner().Provision(testCtx(t), ui, comm)
 }
 
 func TestUiMethods(t *testing.T) {
@@ -91,20 +91,11 @@ func (r *byteAtATime) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
-// openReports counts the progress reports the host's Ui servers hold.
-func openReports(b *mux.Broker) int {
-	n := 0
-	for _, s := range servedReceivers[*uiServer](b) {
-		n += s.tracks.len()
-	}
-	return n
-}
-
 func TestProgressCoalesced(t *testing.T) {
 	forEachNetwork(t, func(t *testing.T, network string) {
 		hostUi := &packertest.Ui{}
 		const size = 10000
-		err := provisionWith(t, network, hostUi, nil, func(ctx context.Context, s *session, ui packer.Ui, _ packer.Communicator) error {
+		err := provisionWith(t, network, hostUi, nil, func(ctx context.Context, _ *session, ui packer.Ui, _ packer.Communicator) error {
 			rc := ui.TrackProgress("file.iso", 5, size+5, io.NopCloser(&byteAtATime{n: size}))
 			if n, err := io.Copy(io.Discard, rc); n != size || err != nil {
 				return fmt.Errorf("copy = %d, %v", n, err)
@@ -112,8 +103,9 @@ func TestProgressCoalesced(t *testing.T) {
 			if err := rc.Close(); err != nil {
 				return err
 			}
-			if n := openReports(s.host); n != 0 {
-				return fmt.Errorf("%d progress reports still registered on the host after Close", n)
+			// Close returns once the host's reader has been drained and closed.
+			if p := hostUi.Progress(); len(p) != 1 || !p[0].Closed {
+				return fmt.Errorf("host progress after Close = %+v, want one closed report", p)
 			}
 			return nil
 		})
@@ -151,7 +143,7 @@ func TestProgressOverTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := hostUi.Progress()[0]
-	limit := int(elapsed/progressInterval) + 3
+	limit := int(elapsed/objrpc.ProgressInterval) + 3
 	if len(p.Updates) < 2 || len(p.Updates) > limit || p.Transferred != 300 {
 		t.Errorf("%d reads over %v gave %d updates (%v), want between 2 and %d, ending at 300",
 			300, elapsed, len(p.Updates), p.Updates, limit)

@@ -64,7 +64,7 @@ func TestValuesRoundTrip(t *testing.T) {
 		return &packertest.Artifact{StateValues: state}, nil
 	}}
 	s := connect(t, "pipe", fake)
-	b := NewBuilder(s.client, s.host, s.opts)
+	b := s.hc.Builder()
 	if _, err := b.Prepare(raws...); err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func TestValuesThatCannotTravel(t *testing.T) {
 		}}, nil
 	}}
 	s := connect(t, "pipe", fake)
-	b := NewBuilder(s.client, s.host, s.opts)
+	b := s.hc.Builder()
 	if _, err := b.Prepare(complex(1, 2)); err == nil {
 		t.Error("Prepare(complex) = nil, want an encoding error")
 	}
 	if _, err := b.Prepare(map[int]string{1: "a"}); !errors.Is(err, codec.ErrMalformed) {
 		t.Errorf("Prepare(map[int]string) = %v, want the plugin's decoding error", err)
 	}
-	if err := NewHook(s.client, s.host, s.opts).Run(testCtx(t), "x", nil, nil, complex(0, 1)); err == nil {
+	if err := s.hc.Hook().Run(testCtx(t), "x", nil, nil, complex(0, 1)); err == nil {
 		t.Error("Hook.Run(complex data) = nil, want an encoding error")
 	}
 	art, err := b.Run(testCtx(t), nil, nil)

@@ -1,7 +1,8 @@
-package remote
+package objrpc
 
 import (
 	"errors"
+	"github.com/muxplug/muxplug/packer/objrpc"
 	"reflect"
 	"sort"
 	"testing"
@@ -43,7 +44,7 @@ func TestMethodSets(t *testing.T) {
 }
 
 // TestUnknownMethod calls methods an object does not serve: each fails
-// with ErrProtocol, and the object keeps serving.
+// with objrpc.ErrProtocol, and the object keeps serving.
 func TestUnknownMethod(t *testing.T) {
 	host, plugin := pair(t, "tcp")
 	opts := newOptions(nil)
@@ -56,15 +57,15 @@ func TestUnknownMethod(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := newScopedPeer(dialled, uiKind.svc, o.ID)
-	if err := p.call("Nope", &wire.StringArgs{}, new(wire.ErrReply)); !errors.Is(err, ErrProtocol) {
-		t.Errorf("Ui.Nope = %v, want ErrProtocol", err)
+	if err := p.call("Nope", &wire.StringArgs{}, new(wire.ErrReply)); !errors.Is(err, objrpc.ErrProtocol) {
+		t.Errorf("Ui.Nope = %v, want objrpc.ErrProtocol", err)
 	}
 	other := newScopedPeer(dialled, "Builder", o.ID)
-	if err := other.call("Say", &wire.StringArgs{}, new(wire.ErrReply)); !errors.Is(err, ErrProtocol) {
-		t.Errorf("Builder.Say on a Ui = %v, want ErrProtocol", err)
+	if err := other.call("Say", &wire.StringArgs{}, new(wire.ErrReply)); !errors.Is(err, objrpc.ErrProtocol) {
+		t.Errorf("Builder.Say on a Ui = %v, want objrpc.ErrProtocol", err)
 	}
-	if err := p.call("Say", "a bare string", new(wire.ErrReply)); !errors.Is(err, ErrProtocol) {
-		t.Errorf("Ui.Say with an argument that does not decode = %v, want ErrProtocol", err)
+	if err := p.call("Say", "a bare string", new(wire.ErrReply)); !errors.Is(err, objrpc.ErrProtocol) {
+		t.Errorf("Ui.Say with an argument that does not decode = %v, want objrpc.ErrProtocol", err)
 	}
 	if err := p.call("Say", &wire.StringArgs{S: "still here"}, new(wire.ErrReply)); err != nil {
 		t.Fatalf("Say after bad requests: %v", err)

@@ -1,4 +1,4 @@
-package remote
+package objrpc
 
 import (
 	"bytes"
@@ -10,16 +10,16 @@ import (
 	"testing"
 )
 
-// chunked returns what a chunkWriter sends for data written in one Write
-// and then finish(failure).
+// chunked returns what a ChunkWriter sends for data written in one Write
+// and then Finish(failure).
 func chunked(t testing.TB, data []byte, failure error) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	cw := newChunkWriter(&out)
+	cw := NewChunkWriter(&out)
 	if _, err := cw.Write(data); err != nil {
 		t.Fatal(err)
 	}
-	if err := cw.finish(failure); err != nil {
+	if err := cw.Finish(failure); err != nil {
 		t.Fatal(err)
 	}
 	return out.Bytes()
@@ -29,7 +29,7 @@ func TestChunkRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, maxChunk - 1, maxChunk, maxChunk + 1, 3*maxChunk + 7} {
 		data := randomBytes(n)
 		var got bytes.Buffer
-		if _, err := newChunkReader(bytes.NewReader(chunked(t, data, nil))).WriteTo(&got); err != nil {
+		if _, err := NewChunkReader(bytes.NewReader(chunked(t, data, nil))).WriteTo(&got); err != nil {
 			t.Errorf("%d bytes: WriteTo = %v", n, err)
 		}
 		if !bytes.Equal(got.Bytes(), data) {
@@ -37,13 +37,13 @@ func TestChunkRoundTrip(t *testing.T) {
 		}
 		// The same through ReadFrom and small Reads.
 		var wire bytes.Buffer
-		cw := newChunkWriter(&wire)
+		cw := NewChunkWriter(&wire)
 		if _, err := cw.ReadFrom(bytes.NewReader(data)); err != nil {
 			t.Fatal(err)
 		}
-		cw.finish(nil)
+		cw.Finish(nil)
 		got.Reset()
-		if _, err := io.CopyBuffer(&got, struct{ io.Reader }{newChunkReader(&wire)}, make([]byte, 100)); err != nil || !bytes.Equal(got.Bytes(), data) {
+		if _, err := io.CopyBuffer(&got, struct{ io.Reader }{NewChunkReader(&wire)}, make([]byte, 100)); err != nil || !bytes.Equal(got.Bytes(), data) {
 			t.Errorf("%d bytes through ReadFrom and 100-byte reads: %d bytes, %v", n, got.Len(), err)
 		}
 	}
@@ -66,7 +66,7 @@ func TestChunkEnds(t *testing.T) {
 		{"oversized failure", append(binary.BigEndian.AppendUint32(nil, markerFailure), 0xff, 0xff, 0xff, 0xff), ErrProtocol},
 		{"empty stream", nil, io.ErrUnexpectedEOF},
 	} {
-		got, err := io.ReadAll(newChunkReader(bytes.NewReader(c.stream)))
+		got, err := io.ReadAll(NewChunkReader(bytes.NewReader(c.stream)))
 		switch {
 		case c.want == nil && (err != nil || string(got) != "hello"):
 			t.Errorf("%s: read %q, %v; want hello, nil", c.name, got, err)
@@ -78,14 +78,14 @@ func TestChunkEnds(t *testing.T) {
 
 func TestChunkSourceAndSinkErrors(t *testing.T) {
 	var out bytes.Buffer
-	cw := newChunkWriter(&out)
+	cw := NewChunkWriter(&out)
 	_, err := cw.ReadFrom(&failingReader{n: 10, err: errUserSentinel})
-	if !isLocal(err) || !errors.Is(err, errUserSentinel) {
+	if !IsLocal(err) || !errors.Is(err, errUserSentinel) {
 		t.Errorf("ReadFrom(failing reader) = %v, want a local error wrapping the reader's", err)
 	}
-	cw.finish(err)
-	_, err = newChunkReader(&out).WriteTo(&failingWriter{n: 5, err: errUserSentinel})
-	if !isLocal(err) || !errors.Is(err, errUserSentinel) {
+	cw.Finish(err)
+	_, err = NewChunkReader(&out).WriteTo(&failingWriter{n: 5, err: errUserSentinel})
+	if !IsLocal(err) || !errors.Is(err, errUserSentinel) {
 		t.Errorf("WriteTo(failing writer) = %v, want a local error wrapping the writer's", err)
 	}
 }
@@ -101,12 +101,12 @@ func FuzzChunkReader(f *testing.F) {
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 0xc1})
 	f.Add([]byte{0x7f, 0xff, 0xff, 0xff})
 	var b bytes.Buffer
-	cw := newChunkWriter(&b)
+	cw := NewChunkWriter(&b)
 	cw.Write([]byte("some data"))
-	cw.finish(errUserSentinel)
+	cw.Finish(errUserSentinel)
 	f.Add(b.Bytes())
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		got, err := io.ReadAll(newChunkReader(bytes.NewReader(stream)))
+		got, err := io.ReadAll(NewChunkReader(bytes.NewReader(stream)))
 		if len(got) > len(stream) {
 			t.Fatalf("decoded %d bytes from a %d-byte stream", len(got), len(stream))
 		}
