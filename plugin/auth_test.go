@@ -12,7 +12,7 @@ import (
 func TestWrongSecretThenRightOne(t *testing.T) {
 	var authErr error
 	c := newTestClient(t, "serve", nil)
-	c.beforeConnect = func(hs handshake) {
+	between := func(hs handshake) {
 		conn, err := net.Dial(hs.Network, hs.Addr)
 		if err != nil {
 			authErr = err
@@ -23,7 +23,7 @@ func TestWrongSecretThenRightOne(t *testing.T) {
 		defer cancel()
 		authErr = authenticate(ctx, conn, make([]byte, secretSize))
 	}
-	if _, err := c.Start(); err != nil {
+	if _, err := c.startBetween(between); err != nil {
 		t.Fatalf("Start after a bogus connection: %v", err)
 	}
 	if !errors.Is(authErr, ErrAuth) {
@@ -45,7 +45,7 @@ func TestConnectionFlood(t *testing.T) {
 	})
 	c := newTestClient(t, "serve", nil)
 	var floodTime time.Time
-	c.beforeConnect = func(hs handshake) {
+	between := func(hs handshake) {
 		for i := range bogus {
 			conn, err := net.Dial(hs.Network, hs.Addr)
 			if err != nil {
@@ -60,7 +60,7 @@ func TestConnectionFlood(t *testing.T) {
 		}
 		floodTime = time.Now()
 	}
-	if _, err := c.Start(); err != nil {
+	if _, err := c.startBetween(between); err != nil {
 		t.Fatalf("Start during a flood: %v", err)
 	}
 	if d := time.Since(floodTime); d > time.Second {

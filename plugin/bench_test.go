@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"strings"
@@ -79,15 +78,17 @@ func BenchmarkCall(b *testing.B) {
 		if _, err := c.Start(); err != nil {
 			b.Fatal(err)
 		}
+		builder, err := c.Builder()
+		if err != nil {
+			b.Fatal(err)
+		}
 		floor := newFloor(b, payload)
-		ctx := context.Background()
 		b.SetBytes(int64(len(payload)))
 		b.ReportAllocs()
 		b.ResetTimer()
 		floor.run(b, func() {
-			var reply string
-			if err := callRPC(ctx, c.rpc, "Test.Echo", payload, &reply, c.wrapTransport); err != nil || reply != payload {
-				b.Fatalf("Echo = %q, %v", reply, err)
+			if w, err := builder.Prepare("Echo", payload); err != nil || len(w) != 1 || w[0] != payload {
+				b.Fatalf("Echo = %q, %v", w, err)
 			}
 		})
 	})

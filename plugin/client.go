@@ -77,6 +77,12 @@ func NewClient(config *ClientConfig) *Client {
 // once, it cannot be started again, even if it was killed. A failed Start
 // leaves no process behind.
 func (c *Client) Start() (address string, err error) {
+	return c.startBetween(nil)
+}
+
+// startBetween is Start; between, if not nil, runs between the handshake
+// and the dial (tests stand there).
+func (c *Client) startBetween(between func(handshake)) (string, error) {
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
 	if c.started {
@@ -87,15 +93,14 @@ func (c *Client) Start() (address string, err error) {
 		c.startErr = c.cfgErr
 		return "", c.startErr
 	}
-	c.addr, c.startErr = c.start(nil)
+	c.addr, c.startErr = c.start(between)
 	if c.startErr != nil {
 		c.abort()
 	}
 	return c.addr, c.startErr
 }
 
-// start runs the steps of Start. between, if not nil, runs between the
-// handshake and the dial (tests stand there).
+// start runs the steps of Start; see startBetween.
 func (c *Client) start(between func(handshake)) (string, error) {
 	ctx, interrupt := context.WithCancelCause(context.Background())
 	defer interrupt(nil)

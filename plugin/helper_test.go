@@ -18,9 +18,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer"
-	"github.com/muxplug/muxplug/packer/remote"
 )
 
 // The test binary doubles as every fake plugin (and fake host) the tests
@@ -117,40 +115,18 @@ func writePidFile() {
 // helperServe is a plugin serving a fake builder plus the Test service.
 func helperServe() int { return helperServeWith(&ServeConfig{}) }
 
-// helperServeWith is helperServe with sc (whose register it sets).
+// helperServeWith is helperServe with sc.
 func helperServeWith(sc *ServeConfig) int {
 	writePidFile()
 	signal.Ignore(os.Interrupt)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	sc.register = registerTestService
 	err := Serve(ctx, stubBuilder{}, sc)
 	code := exitCode(err, ctx.Err() != nil)
 	if err != nil && code != ExitOK {
 		fmt.Fprintln(os.Stderr, err)
 	}
 	return code
-}
-
-func registerTestService(srv *remote.Server, _ *mux.Broker) error {
-	return srv.RegisterName("Test", testService{})
-}
-
-// testService is served by helper plugins next to the component.
-type testService struct{}
-
-func (testService) Echo(s string, reply *string) error { *reply = s; return nil }
-
-func (testService) Crash(code int, _ *int) error {
-	fmt.Fprintln(os.Stderr, "about to crash")
-	os.Exit(code)
-	return nil
-}
-
-func (testService) Panic(msg string, _ *int) error {
-	go func() { panic(msg) }()
-	time.Sleep(time.Hour)
-	return nil
 }
 
 // helperHost is an intermediate host: it starts a "serve" plugin, connects,
@@ -259,21 +235,47 @@ func (b *syncBuffer) String() string {
 	return string(b.buf)
 }
 
-// call invokes a Test service method on c's main stream.
-func call(c *Client, method string, args, reply any) error {
-	c.mu.Lock()
-	rc := c.rpc
-	c.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return callRPC(ctx, rc, "Test."+method, args, reply, c.wrapTransport)
+// call asks the helper plugin's stubBuilder to do method with arg (see
+// stubBuilder.Prepare) and stores its answer in *reply if reply is a
+// *string.
+func call(c *Client, method string, arg any, reply any) error {
+	b, err := c.Builder()
+	if err != nil {
+		return err
+	}
+	warnings, err := b.Prepare(method, arg)
+	if s, ok := reply.(*string); ok && len(warnings) > 0 {
+		*s = warnings[0]
+	}
+	return err
 }
 
-// stubBuilder is the component of the helper plugins that do not need a
-// working one.
+// stubBuilder is the component of the helper plugins. Its Prepare, given
+// a method name and an argument, echoes the argument back as its warning
+// ("Echo"), exits the process with the argument as its status after a
+// last line on stderr ("Crash"), or panics on another goroutine with the
+// argument ("Panic"); with anything else it does nothing.
 type stubBuilder struct{}
 
-func (stubBuilder) Prepare(...interface{}) ([]string, error) { return nil, nil }
+func (stubBuilder) Prepare(raws ...interface{}) ([]string, error) {
+	if len(raws) != 2 {
+		return nil, nil
+	}
+	switch raws[0] {
+	case "Echo":
+		s, _ := raws[1].(string)
+		return []string{s}, nil
+	case "Crash":
+		fmt.Fprintln(os.Stderr, "about to crash")
+		code, _ := raws[1].(int64)
+		os.Exit(int(code))
+	case "Panic":
+		msg := fmt.Sprint(raws[1])
+		go func() { panic(msg) }()
+		time.Sleep(time.Hour)
+	}
+	return nil, nil
+}
 func (stubBuilder) Run(context.Context, packer.Ui, packer.Hook) (packer.Artifact, error) {
 	return nil, nil
 }

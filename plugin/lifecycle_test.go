@@ -172,7 +172,7 @@ func TestNoCookie(t *testing.T) {
 func TestUnixNetwork(t *testing.T) {
 	var socketMode, dirMode os.FileMode
 	c := newTestClient(t, "serve", func(c *ClientConfig) { c.Network = "unix" })
-	c.beforeConnect = func(hs handshake) {
+	between := func(hs handshake) {
 		if fi, err := os.Stat(hs.Addr); err == nil {
 			socketMode = fi.Mode()
 		}
@@ -180,7 +180,7 @@ func TestUnixNetwork(t *testing.T) {
 			dirMode = fi.Mode()
 		}
 	}
-	addr, err := c.Start()
+	addr, err := c.startBetween(between)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -332,18 +332,11 @@ func lingerForClose(b *mux.Broker) {
 // newRuntime starts the connection's runtime with the control service and
 // the component on the plugin's main object.
 func newRuntime(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*remote.Conn, *controlService, error) {
-	rc, err := remote.NewConn(b, &objrpc.Options{Logger: sc.Logger})
-	if err != nil {
-		return nil, nil, fmt.Errorf("plugin: open session: %w", err)
-	}
 	ctl := newControlService(kinds)
-	if err := rc.Register(controlName, ctl); err != nil {
-		rc.Close()
-		return nil, nil, fmt.Errorf("plugin: register control service: %w", err)
-	}
-	if err := rc.RegisterComponent(component); err != nil {
-		rc.Close()
-		return nil, nil, fmt.Errorf("plugin: register %T: %w", component, err)
+	opts := &objrpc.Options{Logger: sc.Logger, Services: map[string]interface{}{controlName: ctl}}
+	rc, err := remote.NewConn(b, opts, component)
+	if err != nil {
+		return nil, nil, fmt.Errorf("plugin: serve %T: %w", component, err)
 	}
 	return rc, ctl, nil
 }

@@ -32,6 +32,11 @@ type Options struct {
 	// plugin's exit status to attach it).
 	WrapTransportError func(error) error
 
+	// Services are the services of this side's main object, by name (see
+	// Register): they are in place before the peer's first call can
+	// arrive. Register adds others later.
+	Services map[string]interface{}
+
 	// DataTimeout bounds how long a byte stream whose call succeeded
 	// waits for the peer to dial it (see DataStream.Finish); only a
 	// broken peer makes it wait at all. Zero means DefaultDataTimeout
@@ -94,6 +99,11 @@ func NewConn(b *mux.Broker, opts *Options) (*Conn, error) {
 	if c.dataTTL == 0 {
 		c.dataTTL = DefaultDataTimeout
 	}
+	for name, rcvr := range o.Services {
+		if err := c.Register(name, rcvr); err != nil {
+			return nil, err
+		}
+	}
 	c.life, c.end = context.WithCancelCause(context.Background())
 	c.peer = &link{c: c, id: 0, fixed: true}
 	c.main = newObject(c, 0, nil, nil, c.life, nil)
@@ -121,8 +131,10 @@ func (c *Conn) Done() <-chan struct{} { return c.life.Done() }
 
 // Register adds rcvr's methods (see Kind for their form) to this side's
 // main object under the service name name. It fails if name is taken or
-// reserved ("Runtime"), or if rcvr has no served method. Services added
-// while the main object is in use are served from then on.
+// reserved ("Runtime"), or if rcvr has no served method. A service
+// registered after NewConn is served from then on: a call that arrives
+// earlier is refused, so give the services the peer calls first in
+// Options.Services.
 func (c *Conn) Register(name string, rcvr interface{}) error {
 	if name == runtimeService || name == "" {
 		return fmt.Errorf("objrpc: register %T: service name %q is reserved", rcvr, name)

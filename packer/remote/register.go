@@ -42,21 +42,54 @@ func init() {
 // A Conn is safe for concurrent use.
 type Conn struct{ *objrpc.Conn }
 
-// NewConn returns the runtime of b's connection (see objrpc.NewConn). opts
-// may be nil. Close it (or close b) when the connection is done.
-func NewConn(b *mux.Broker, opts *objrpc.Options) (*Conn, error) {
-	c, err := objrpc.NewConn(b, opts)
+// NewConn returns the runtime of b's connection (see objrpc.NewConn), with
+// each of components served on this side's main object from the start, as
+// RegisterComponent serves it. opts may be nil. Close it (or close b) when
+// the connection is done.
+func NewConn(b *mux.Broker, opts *objrpc.Options, components ...interface{}) (*Conn, error) {
+	var o objrpc.Options
+	if opts != nil {
+		o = *opts
+	}
+	services := make(map[string]interface{}, len(o.Services)+len(components))
+	for name, rcvr := range o.Services {
+		services[name] = rcvr
+	}
+	for _, component := range components {
+		if err := addComponent(services, component); err != nil {
+			return nil, err
+		}
+	}
+	o.Services = services
+	c, err := objrpc.NewConn(b, &o)
 	if err != nil {
 		return nil, err
 	}
 	return &Conn{c}, nil
 }
 
+// addComponent adds the services of component to services.
+func addComponent(services map[string]interface{}, component interface{}) error {
+	kinds := componentKinds(component)
+	if len(kinds) == 0 {
+		return fmt.Errorf("remote: register: %T is not a Builder, Command, Hook, PostProcessor or Provisioner", component)
+	}
+	for _, k := range kinds {
+		if services[k.Service()] != nil {
+			return fmt.Errorf("remote: register %T as %s: service %s already defined", component, k.Service(), k.Service())
+		}
+		services[k.Service()] = k.Receiver(component)
+	}
+	return nil
+}
+
 // RegisterComponent serves component on this side's main object, under
 // the service name of each of packer.Builder, packer.Command, packer.Hook,
 // packer.PostProcessor and packer.Provisioner that it implements (see
 // Services). Any other value is an error, as is a service name already
-// registered. It does not block.
+// registered. It does not block. A call that arrives before it is
+// refused: a component the peer calls at once belongs in NewConn's
+// components.
 func (c *Conn) RegisterComponent(component interface{}) error {
 	kinds := componentKinds(component)
 	if len(kinds) == 0 {
