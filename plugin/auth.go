@@ -28,15 +28,9 @@ const (
 	maxSecretSize = 64
 )
 
-// Defaults of the plugin side of authentication.
-const (
-	// defaultAuthTimeout bounds how long a connection may take to send its
-	// preface before it is dropped.
-	defaultAuthTimeout = 2 * time.Second
-	// maxCandidates bounds the connections authenticating at the same time;
-	// when full, the oldest is dropped to make room for the newest.
-	maxCandidates = 32
-)
+// maxCandidates bounds the connections authenticating at the same time;
+// when full, the oldest is dropped to make room for the newest.
+const maxCandidates = 32
 
 // newSecret returns a fresh random secret, hex encoded for the environment.
 func newSecret() (raw []byte, encoded string, err error) {
