@@ -107,3 +107,21 @@ func TestFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestMachineReadableOutput(t *testing.T) {
+	tpl := writeTemplate(t, map[string]interface{}{"builders": filesBuilder()})
+	r := runHost(t, "-out", t.TempDir(), "-machine-readable", tpl)
+	if r.code != exitOK {
+		t.Fatalf("host -machine-readable failed:\n%s", r)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(r.out, "\n"), "\n") {
+		if fields := strings.Split(line, ","); len(fields) < 4 || strings.HasPrefix(line, "==>") {
+			t.Fatalf("line %q is not timestamp,target,type,data", line)
+		}
+	}
+	for _, want := range []string{",host,ui,say,Output directory: ", ",files,ui,message,wrote a.txt (1 bytes)"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("stdout lacks %q\n%s", want, r)
+		}
+	}
+}

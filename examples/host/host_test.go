@@ -61,7 +61,7 @@ func TestDemo(t *testing.T) {
 	checkDemoArchive(t, out)
 	for _, want := range []string{
 		"==> host: Example plugins are up to date in ",
-		"    host: created input payload.bin (16.0 MiB)",
+		"    host: created input payload.bin (16777216 bytes)",
 		"==> files: Creating " + filepath.Join(out, "site"),
 		"    files: wrote hello.txt (37 bytes)",
 		`==> notify: Hook "packer_provision" reached`,
