@@ -125,3 +125,47 @@ func TestMachineReadableOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownPluginType checks that a template or -command naming a plugin
+// that is not an example plugin of that kind fails before any plugin
+// starts, saying where and listing the valid types.
+func TestUnknownPluginType(t *testing.T) {
+	tests := []struct {
+		name    string
+		tpl     map[string]interface{}
+		command string
+		want    string
+	}{
+		{name: "misspelt builder",
+			tpl:  map[string]interface{}{"builders": []interface{}{map[string]interface{}{"type": "filez"}}},
+			want: `template.json:1:22: builders[0].type: unknown builder "filez"; the example builders are: files`},
+		{name: "wrong kind",
+			tpl: map[string]interface{}{"builders": filesBuilder(),
+				"provisioners": []interface{}{map[string]interface{}{"type": "files", "name": "p"}}},
+			want: `provisioners[0].type: "files" is a builder, not a provisioner; the example provisioners are: shell, upload`},
+		{name: "unknown command",
+			tpl:     map[string]interface{}{"builders": filesBuilder()},
+			command: "nope",
+			want:    `host: -command nope: unknown command "nope"; the example commands are: build`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pids := filepath.Join(dir, "pids")
+			args := []string{"-out", filepath.Join(dir, "out"), "-pidfile", pids}
+			if tt.command != "" {
+				args = append(args, "-command", tt.command)
+			}
+			r := runHost(t, append(args, writeTemplate(t, tt.tpl))...)
+			if r.code != exitFail || !strings.Contains(r.errOut, tt.want) {
+				t.Errorf("want exit %d and stderr with %q\n%s", exitFail, tt.want, r)
+			}
+			if data, err := os.ReadFile(pids); err == nil {
+				t.Errorf("plugins started before the template was rejected:\n%s", data)
+			}
+			if strings.Contains(r.out, "Output directory") {
+				t.Errorf("the host went on to prepare the output before rejecting the template\n%s", r)
+			}
+		})
+	}
+}

@@ -110,15 +110,23 @@ func (h *host) run(ctx context.Context) (int, error) {
 	return supervise(ctx, h.opts.grace, l, h.ui, func() (int, error) { return exitOK, p.run(ctx) })
 }
 
-// plugins builds the example plugins if the template or -command uses any,
-// and returns their directory.
+// plugins checks that every example plugin the template or -command names
+// exists and is of the right kind, then builds the example plugins if any
+// is used, and returns their directory.
 func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 	if !h.usesExamples(tpl) {
 		return "", nil
 	}
 	root, err := moduleRoot(tpl.Dir, ".")
 	if err != nil {
-		return h.prebuilt(err)
+		return h.prebuilt(tpl, err)
+	}
+	names, err := pluginNames(root)
+	if err != nil {
+		return "", err
+	}
+	if err := sourceCatalog(root, names).check(tpl, h.opts.command); err != nil {
+		return "", err
 	}
 	cacheDir := h.opts.cache
 	if cacheDir == "" {
@@ -136,13 +144,17 @@ func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 // prebuilt returns the plugins of the -cache directory as they are, when
 // the module's sources, needed to check they are up to date, are not
 // around (notFound says why).
-func (h *host) prebuilt(notFound error) (string, error) {
+func (h *host) prebuilt(tpl *Template, notFound error) (string, error) {
 	if h.opts.cache == "" {
 		return "", notFound
 	}
 	dir := (&pluginBuild{cacheDir: h.opts.cache}).binaries()
-	if _, err := os.Stat(dir); err != nil {
+	cat, err := binCatalog(dir)
+	if err != nil {
 		return "", fmt.Errorf("%w; and no plugins in -cache: %v", notFound, err)
+	}
+	if err := cat.check(tpl, h.opts.command); err != nil {
+		return "", err
 	}
 	h.ui.Say("Using the example plugins in " + dir + " (no sources here to check them against)")
 	return dir, nil
