@@ -188,8 +188,13 @@ func (h *host) runCommand(ctx context.Context, tpl *Template, comps *components,
 	if err != nil {
 		return exitFail, err
 	}
+	args := h.opts.args
+	if len(args) == 0 && tpl.Commands[h.opts.command] != nil {
+		args = tpl.Commands[h.opts.command]
+		h.ui.Say(fmt.Sprintf("Running command %q with the template's arguments: %s", c.Name, strings.Join(args, " ")))
+	}
 	env := &environment{tpl: tpl, comps: comps, ui: h.root.Named(c.Name), cache: newDirCache(filepath.Join(outDir, ".cache"))}
-	return cmd.Run(ctx, env, h.opts.args), nil
+	return cmd.Run(ctx, env, args), nil
 }
 
 func isPath(name string) bool { return strings.ContainsAny(name, `/\`) }

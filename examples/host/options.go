@@ -38,6 +38,12 @@ the template's components by name; for example:
 
   host -command build examples/demo.json -hook notify -provisioner shell -post-processor targz files
 
+Without ARGS, the command gets the arguments the template's "commands"
+entry lists for NAME, so that this runs the demo's build through the
+command plugin:
+
+  host -command build examples/demo.json
+
 Ctrl-C cancels the build; the plugins get -grace to stop before they are
 killed. Exit status: 0 success, 1 failure, 2 bad usage, 130 interrupted
 (for -command, the command's own status otherwise).
