@@ -169,18 +169,3 @@ func TestUnknownPluginType(t *testing.T) {
 		})
 	}
 }
-
-// TestCommandPluginTemplateArgs runs -command build with no arguments after
-// the template, as the README shows it: the template's "commands" entry
-// supplies them.
-func TestCommandPluginTemplateArgs(t *testing.T) {
-	out := t.TempDir()
-	r := runHost(t, "-out", out, "-command", "build", demoTemplate(t))
-	if r.code != exitOK {
-		t.Fatalf("host -command build TEMPLATE failed:\n%s", r)
-	}
-	checkDemoArchive(t, out)
-	if want := `==> host: Running command "build" with the template's arguments: -hook notify`; !strings.Contains(r.out, want) {
-		t.Errorf("stdout lacks %q\n%s", want, r)
-	}
-}

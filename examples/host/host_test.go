@@ -88,9 +88,31 @@ func TestDemo(t *testing.T) {
 	if err != nil || !strings.Contains(string(log), `"hook":"packer_provision"`) {
 		t.Errorf("hooks.log = %q, %v; want a packer_provision event", log, err)
 	}
+	t.Run("again through the command plugin", func(t *testing.T) { checkDemoAgain(t, out) })
 }
 
-// checkDemoArchive asserts that the demo's archive holds the generated,
+// checkDemoAgain runs the demo's build again, through the command plugin
+// with the arguments the template gives it (-command build TEMPLATE, as the
+// README shows it), and checks that it makes the same archive, byte for
+// byte, as the first run did in first.
+func checkDemoAgain(t *testing.T, first string) {
+	out := t.TempDir()
+	r := runHost(t, "-out", out, "-command", "build", demoTemplate(t))
+	if r.code != exitOK {
+		t.Fatalf("host -command build TEMPLATE failed:\n%s", r)
+	}
+	checkDemoArchive(t, out)
+	if want := `==> host: Running command "build" with the template's arguments: -hook notify`; !strings.Contains(r.out, want) {
+		t.Errorf("stdout lacks %q\n%s", want, r)
+	}
+	a, errA := os.ReadFile(filepath.Join(first, "site.tar.gz"))
+	b, errB := os.ReadFile(filepath.Join(out, "site.tar.gz"))
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("two runs of the demo made different archives (%d and %d bytes; %v, %v)", len(a), len(b), errA, errB)
+	}
+}
+
+// checkDemoArchive asserts that the demo's archive is mode 0644 and holds the generated,
 // provisioned and uploaded files, and that its checksum file matches it.
 func checkDemoArchive(tb testing.TB, out string) {
 	tb.Helper()
@@ -98,6 +120,9 @@ func checkDemoArchive(tb testing.TB, out string) {
 	data, err := os.ReadFile(archive)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if fi, err := os.Stat(archive); err != nil || fi.Mode().Perm() != 0o644 {
+		tb.Errorf("%s: mode %v, %v; want 0644 like the other outputs", archive, fi.Mode().Perm(), err)
 	}
 	sum := sha256.Sum256(data)
 	line, err := os.ReadFile(archive + ".sha256")
@@ -123,8 +148,8 @@ func checkDemoArchive(tb testing.TB, out string) {
 			tb.Errorf("archive entry %s: present %v, %d bytes; want %d bytes of %.40q", name, ok, len(got), len(content), content)
 		}
 	}
-	if !strings.HasPrefix(files["PROVISIONED"], "provisioned at ") {
-		tb.Errorf("archive entry PROVISIONED = %q, want the notify hook's marker", files["PROVISIONED"])
+	if got, want := files["PROVISIONED"], "provisioned: the notify hook ran at packer_provision\n"; got != want {
+		tb.Errorf("archive entry PROVISIONED = %q, want the notify hook's marker %q", got, want)
 	}
 	if len(payload) != 16<<20 {
 		tb.Errorf("payload.bin has %d bytes, want 16 MiB", len(payload))
