@@ -2,6 +2,7 @@ package termui
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,9 +17,10 @@ const (
 
 // barLine renders label, a bar filled to frac (0 to 1) and right, in at
 // most width-1 columns (the last column of a terminal is left free, so
-// that a full line never wraps).
-func barLine(label, right string, frac float64, width int) string {
-	room := width - 1 - len([]rune(right)) - 3 // " [" and "]"
+// that a full line never wraps). The bar's width leaves rightW columns for
+// right, which may be shorter.
+func barLine(label, right string, frac float64, width, rightW int) string {
+	room := width - 1 - rightW - 3 // " [" and "]"
 	labelRunes := []rune(label)
 	barW := min(max(room-len(labelRunes), barMin), barMax)
 	if len(labelRunes)+barW > room {
@@ -82,12 +84,25 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// humanRate formats a rate in bytes per second, "--/s" when unknown.
+// humanRate formats a rate in bytes per second in at most 10 columns:
+// "512 B/s", "9.8 KiB/s", "612 KiB/s", "10.2 MiB/s"; "--/s" when unknown.
 func humanRate(bytesPerSecond float64) string {
 	if bytesPerSecond <= 0 {
 		return "--/s"
 	}
-	return humanBytes(int64(bytesPerSecond)) + "/s"
+	v, exp := bytesPerSecond, 0
+	for v >= 1024 && exp < 6 {
+		v /= 1024
+		exp++
+	}
+	unit := "B/s"
+	if exp > 0 {
+		unit = string("KMGTPE"[exp-1]) + "iB/s"
+	}
+	if v >= 100 || exp == 0 {
+		return fmt.Sprintf("%.0f %s", math.Floor(v), unit)
+	}
+	return fmt.Sprintf("%.1f %s", math.Floor(v*10)/10, unit)
 }
 
 // etaString formats a time left in whole seconds: "7s", "1m05s", "2h03m";

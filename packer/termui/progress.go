@@ -24,6 +24,7 @@ type tracker struct {
 	// Guarded by c.mu:
 	done     int64     // bytes transferred, base included
 	lastShow time.Time // when the bar was drawn or the line printed last
+	rightW   int       // the widest figures after the bar so far
 	closed   bool
 }
 
@@ -126,7 +127,8 @@ func (t *tracker) barLocked(width int) string {
 	// Fixed-width fields keep the bar's width steady as the figures change.
 	right := " " + padLeft(percent(t.done, t.total)+"%", 4) + " " + padLeft(humanBytes(t.done), len(total)) + "/" + total +
 		" " + padLeft(humanRate(rate), 10) + " ETA " + padRight(etaString(eta, ok), 5)
-	return barLine(t.label, right, float64(min(t.done, t.total))/float64(t.total), width)
+	t.rightW = max(t.rightW, len(right)) // the bar may narrow, never widen
+	return barLine(t.label, right, float64(min(t.done, t.total))/float64(t.total), width, t.rightW)
 }
 
 // lineLocked renders a plain progress line.

@@ -171,7 +171,16 @@ func TestFormats(t *testing.T) {
 			t.Errorf("etaString(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
-	if got := humanRate(0); got != "--/s" {
-		t.Errorf("humanRate(0) = %q", got)
+	rates := []struct {
+		r    float64
+		want string
+	}{
+		{0, "--/s"}, {512.7, "512 B/s"}, {1023, "1023 B/s"}, {1024, "1.0 KiB/s"}, {10087, "9.8 KiB/s"},
+		{612.9 * 1024, "612 KiB/s"}, {1023.9 * 1024, "1023 KiB/s"}, {10.25 * 1024 * 1024, "10.2 MiB/s"},
+	}
+	for _, tt := range rates {
+		if got := humanRate(tt.r); got != tt.want || len(got) > 10 {
+			t.Errorf("humanRate(%v) = %q, want %q (at most 10 columns)", tt.r, got, tt.want)
+		}
 	}
 }
