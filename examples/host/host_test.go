@@ -52,13 +52,20 @@ func demoTemplate(tb testing.TB) string {
 	return p
 }
 
+// TestDemo runs examples/demo.json as on a terminal, with progress bars,
+// and checks what it printed and made; then again, see checkDemoAgain.
 func TestDemo(t *testing.T) {
 	out := t.TempDir()
-	r := runHost(t, "-out", out, demoTemplate(t))
+	r := runHost(t, "-out", out, "-progress", "bar", demoTemplate(t))
 	if r.code != exitOK {
 		t.Fatalf("host failed:\n%s", r)
 	}
 	checkDemoArchive(t, out)
+	// The template limits the upload's rate so that the bar is seen: it
+	// takes 1.6s, and the plugin reports progress every 250ms.
+	if n := strings.Count(r.out, "    upload: payload.bin ["); n < 3 {
+		t.Errorf("the upload's bar was drawn %d times, want at least 3 (a first draw and two updates)", n)
+	}
 	for _, want := range []string{
 		"==> host: Example plugins are up to date in ",
 		"    host: created input payload.bin (16777216 bytes)",
