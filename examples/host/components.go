@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // components launches the plugin of a template component and configures
 // it, each call a new process.
 type components struct {
-	l *launcher
-	c *console
+	l  *launcher
+	ui *termui.Ui // the root Ui; each component prints under its name
 }
 
 // configs returns the configurations to pass to Prepare or Configure.
@@ -36,7 +37,7 @@ func (s *components) builder(c *Component) (packer.Builder, error) {
 		return nil, fmt.Errorf("host: prepare builder %q: %w", c.Name, err)
 	}
 	for _, w := range warnings {
-		newUi(s.c, c.Name).Error("Warning: " + w)
+		s.ui.Named(c.Name).Error("Warning: " + w)
 	}
 	return b, nil
 }

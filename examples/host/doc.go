@@ -18,8 +18,10 @@
 //  3. the post-processors, each on the artifact the previous one returned.
 //
 // Every line a component prints carries its name ("==> files: ...",
-// "    shell: ..."); transfers show a progress bar on a terminal and a few
-// plain lines otherwise. Ctrl-C cancels the build through the contexts of
+// "    shell: ..."), printed by package
+// github.com/muxplug/muxplug/packer/termui: transfers show a progress bar
+// with rate and time left on a terminal, and plain lines otherwise;
+// -machine-readable prints Packer's machine-readable lines instead. Ctrl-C cancels the build through the contexts of
 // the calls in flight and stops every plugin; a plugin that crashes makes
 // the host fail with the plugin's last output. Run with -help for the
 // flags, including -command, which runs a command plugin (such as

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // environment is the packer.Environment the host lends a command plugin.
@@ -12,7 +13,7 @@ import (
 type environment struct {
 	tpl   *Template
 	comps *components
-	ui    *Ui
+	ui    *termui.Ui
 	cache *dirCache
 }
 

@@ -107,3 +107,65 @@ func TestFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestMachineReadableOutput(t *testing.T) {
+	tpl := writeTemplate(t, map[string]interface{}{"builders": filesBuilder()})
+	r := runHost(t, "-out", t.TempDir(), "-machine-readable", tpl)
+	if r.code != exitOK {
+		t.Fatalf("host -machine-readable failed:\n%s", r)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(r.out, "\n"), "\n") {
+		if fields := strings.Split(line, ","); len(fields) < 4 || strings.HasPrefix(line, "==>") {
+			t.Fatalf("line %q is not timestamp,target,type,data", line)
+		}
+	}
+	for _, want := range []string{",host,ui,say,Output directory: ", ",files,ui,message,wrote a.txt (1 bytes)"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("stdout lacks %q\n%s", want, r)
+		}
+	}
+}
+
+// TestUnknownPluginType checks that a template or -command naming a plugin
+// that is not an example plugin of that kind fails before any plugin
+// starts, saying where and listing the valid types.
+func TestUnknownPluginType(t *testing.T) {
+	tests := []struct {
+		name    string
+		tpl     map[string]interface{}
+		command string
+		want    string
+	}{
+		{name: "misspelt builder",
+			tpl:  map[string]interface{}{"builders": []interface{}{map[string]interface{}{"type": "filez"}}},
+			want: `template.json:1:22: builders[0].type: unknown builder "filez"; the example builders are: files`},
+		{name: "wrong kind",
+			tpl: map[string]interface{}{"builders": filesBuilder(),
+				"provisioners": []interface{}{map[string]interface{}{"type": "files", "name": "p"}}},
+			want: `provisioners[0].type: "files" is a builder, not a provisioner; the example provisioners are: shell, upload`},
+		{name: "unknown command",
+			tpl:     map[string]interface{}{"builders": filesBuilder()},
+			command: "nope",
+			want:    `host: -command nope: unknown command "nope"; the example commands are: build`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pids := filepath.Join(dir, "pids")
+			args := []string{"-out", filepath.Join(dir, "out"), "-pidfile", pids}
+			if tt.command != "" {
+				args = append(args, "-command", tt.command)
+			}
+			r := runHost(t, append(args, writeTemplate(t, tt.tpl))...)
+			if r.code != exitFail || !strings.Contains(r.errOut, tt.want) {
+				t.Errorf("want exit %d and stderr with %q\n%s", exitFail, tt.want, r)
+			}
+			if data, err := os.ReadFile(pids); err == nil {
+				t.Errorf("plugins started before the template was rejected:\n%s", data)
+			}
+			if strings.Contains(r.out, "Output directory") {
+				t.Errorf("the host went on to prepare the output before rejecting the template\n%s", r)
+			}
+		})
+	}
+}

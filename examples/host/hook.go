@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // dispatchHook is the Hook the host gives each builder, Packer-style: at
@@ -12,7 +13,7 @@ import (
 // provision hook the template's provisioners after them, each with its own
 // Ui and with the builder's Communicator. It stops at the first error.
 type dispatchHook struct {
-	c        *console
+	ui       *termui.Ui // the root Ui
 	hooks    []named[packer.Hook]
 	provs    []named[packer.Provisioner]
 	fallback packer.Communicator // used when the builder gives none
@@ -32,7 +33,7 @@ func (h *dispatchHook) Run(ctx context.Context, name string, _ packer.Ui, comm p
 		comm = h.fallback
 	}
 	for _, hk := range h.hooks {
-		if err := hk.v.Run(ctx, name, newUi(h.c, hk.name), comm, data); err != nil {
+		if err := hk.v.Run(ctx, name, h.ui.Named(hk.name), comm, data); err != nil {
 			return h.crashes.note(fmt.Errorf("hook %q at %s: %w", hk.name, name, err))
 		}
 	}
@@ -40,7 +41,7 @@ func (h *dispatchHook) Run(ctx context.Context, name string, _ packer.Ui, comm p
 		return nil
 	}
 	for _, p := range h.provs {
-		ui := newUi(h.c, p.name)
+		ui := h.ui.Named(p.name)
 		ui.Say("Provisioning")
 		if err := p.v.Provision(ctx, ui, comm); err != nil {
 			return h.crashes.note(fmt.Errorf("provisioner %q: %w", p.name, err))

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/packer/local"
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // Exit statuses of the host.
@@ -23,18 +25,18 @@ const (
 	exitInterrupted = 130 // 128 + SIGINT, as shells report it
 )
 
-// stdio is the host's standard streams.
+// stdio is the host's standard streams. Progress is drawn as a bar when
+// out is a terminal (see package termui).
 type stdio struct {
 	in       io.Reader
 	out, err io.Writer
-	tty      bool // out is a terminal
 }
 
 // host is one run of the host program.
 type host struct {
 	opts    *options
-	c       *console
-	ui      *Ui // the host's own messages
+	root    *termui.Ui // every component's Ui is root.Named(its name)
+	ui      *termui.Ui // the host's own messages
 	crashes *crashes
 }
 
@@ -49,12 +51,9 @@ func execute(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintln(std.err, err)
 		return exitUsage
 	}
-	tty := std.tty
-	if opts.progress != "auto" {
-		tty = opts.progress == "bar"
-	}
-	c := newConsole(std.out, std.err, std.in, tty, opts.verbose)
-	h := &host{opts: opts, c: c, ui: newUi(c, "host"), crashes: new(crashes)}
+	root := termui.New(&termui.Config{Out: std.out, Err: std.err, In: std.in,
+		Progress: opts.progressMode(), MachineReadable: opts.machine, ShowMachine: opts.verbose})
+	h := &host{opts: opts, root: root, ui: root.Named("host"), crashes: new(crashes)}
 	code, err := h.run(ctx)
 	switch {
 	case ctx.Err() != nil:
@@ -97,29 +96,37 @@ func (h *host) run(ctx context.Context) (int, error) {
 	}
 	l := &launcher{binDir: binDir, tplDir: tpl.Dir, workDir: outDir, logger: h.logger(), pidFile: h.opts.pidFile}
 	if h.opts.verbose {
-		l.stderr = func(name string) io.Writer { return lineWriter{newUi(h.c, name+" (stderr)")} }
+		l.stderr = func(name string) io.Writer { return lineWriter{h.root.Named(name + " (stderr)")} }
 	}
 	defer l.killAll()
-	comps := &components{l: l, c: h.c}
+	comps := &components{l: l, ui: h.root}
 	if h.opts.command != "" {
 		return supervise(ctx, h.opts.grace, l, h.ui, func() (int, error) {
 			return h.runCommand(ctx, tpl, comps, outDir)
 		})
 	}
-	p := &pipeline{tpl: tpl, comps: comps, c: h.c, crashes: h.crashes,
-		hook: &dispatchHook{c: h.c, crashes: h.crashes, fallback: &local.Communicator{Dir: outDir}}}
+	p := &pipeline{tpl: tpl, comps: comps, ui: h.root, crashes: h.crashes,
+		hook: &dispatchHook{ui: h.root, crashes: h.crashes, fallback: &local.Communicator{Dir: outDir}}}
 	return supervise(ctx, h.opts.grace, l, h.ui, func() (int, error) { return exitOK, p.run(ctx) })
 }
 
-// plugins builds the example plugins if the template or -command uses any,
-// and returns their directory.
+// plugins checks that every example plugin the template or -command names
+// exists and is of the right kind, then builds the example plugins if any
+// is used, and returns their directory.
 func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 	if !h.usesExamples(tpl) {
 		return "", nil
 	}
 	root, err := moduleRoot(tpl.Dir, ".")
 	if err != nil {
-		return h.prebuilt(err)
+		return h.prebuilt(tpl, err)
+	}
+	names, err := pluginNames(root)
+	if err != nil {
+		return "", err
+	}
+	if err := sourceCatalog(root, names).check(tpl, h.opts.command); err != nil {
+		return "", err
 	}
 	cacheDir := h.opts.cache
 	if cacheDir == "" {
@@ -137,13 +144,17 @@ func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 // prebuilt returns the plugins of the -cache directory as they are, when
 // the module's sources, needed to check they are up to date, are not
 // around (notFound says why).
-func (h *host) prebuilt(notFound error) (string, error) {
+func (h *host) prebuilt(tpl *Template, notFound error) (string, error) {
 	if h.opts.cache == "" {
 		return "", notFound
 	}
 	dir := (&pluginBuild{cacheDir: h.opts.cache}).binaries()
-	if _, err := os.Stat(dir); err != nil {
+	cat, err := binCatalog(dir)
+	if err != nil {
 		return "", fmt.Errorf("%w; and no plugins in -cache: %v", notFound, err)
+	}
+	if err := cat.check(tpl, h.opts.command); err != nil {
+		return "", err
 	}
 	h.ui.Say("Using the example plugins in " + dir + " (no sources here to check them against)")
 	return dir, nil
@@ -177,8 +188,13 @@ func (h *host) runCommand(ctx context.Context, tpl *Template, comps *components,
 	if err != nil {
 		return exitFail, err
 	}
-	env := &environment{tpl: tpl, comps: comps, ui: newUi(h.c, c.Name), cache: newDirCache(filepath.Join(outDir, ".cache"))}
-	return cmd.Run(ctx, env, h.opts.args), nil
+	args := h.opts.args
+	if len(args) == 0 && tpl.Commands[h.opts.command] != nil {
+		args = tpl.Commands[h.opts.command]
+		h.ui.Say(fmt.Sprintf("Running command %q with the template's arguments: %s", c.Name, strings.Join(args, " ")))
+	}
+	env := &environment{tpl: tpl, comps: comps, ui: h.root.Named(c.Name), cache: newDirCache(filepath.Join(outDir, ".cache"))}
+	return cmd.Run(ctx, env, args), nil
 }
 
 func isPath(name string) bool { return strings.ContainsAny(name, `/\`) }
@@ -188,11 +204,11 @@ func (h *host) logger() *slog.Logger {
 	if !h.opts.verbose {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return slog.New(slog.NewTextHandler(lineWriter{newUi(h.c, "log")}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(slog.NewTextHandler(lineWriter{h.root.Named("log")}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // lineWriter prints each Write, a whole line or more, as Messages of ui.
-type lineWriter struct{ ui *Ui }
+type lineWriter struct{ ui packer.Ui }
 
 func (w lineWriter) Write(p []byte) (int, error) {
 	w.ui.Message(strings.TrimRight(string(p), "\n"))
@@ -203,7 +219,7 @@ func (w lineWriter) Write(p []byte) (int, error) {
 // has grace to notice (its calls carry ctx to the plugins); then every
 // plugin is killed, which makes the job's pending calls fail, and the job
 // gets grace once more before supervise gives up on it.
-func supervise(ctx context.Context, grace time.Duration, l *launcher, ui *Ui, job func() (int, error)) (int, error) {
+func supervise(ctx context.Context, grace time.Duration, l *launcher, ui packer.Ui, job func() (int, error)) (int, error) {
 	type result struct {
 		code int
 		err  error

@@ -52,16 +52,23 @@ func demoTemplate(tb testing.TB) string {
 	return p
 }
 
+// TestDemo runs examples/demo.json as on a terminal, with progress bars,
+// and checks what it printed and made; then again, see checkDemoAgain.
 func TestDemo(t *testing.T) {
 	out := t.TempDir()
-	r := runHost(t, "-out", out, demoTemplate(t))
+	r := runHost(t, "-out", out, "-progress", "bar", demoTemplate(t))
 	if r.code != exitOK {
 		t.Fatalf("host failed:\n%s", r)
 	}
 	checkDemoArchive(t, out)
+	// The template limits the upload's rate so that the bar is seen: it
+	// takes 1.6s, and the plugin reports progress every 250ms.
+	if n := strings.Count(r.out, "    upload: payload.bin ["); n < 3 {
+		t.Errorf("the upload's bar was drawn %d times, want at least 3 (a first draw and two updates)", n)
+	}
 	for _, want := range []string{
 		"==> host: Example plugins are up to date in ",
-		"    host: created input payload.bin (16.0 MiB)",
+		"    host: created input payload.bin (16777216 bytes)",
 		"==> files: Creating " + filepath.Join(out, "site"),
 		"    files: wrote hello.txt (37 bytes)",
 		`==> notify: Hook "packer_provision" reached`,
@@ -88,9 +95,31 @@ func TestDemo(t *testing.T) {
 	if err != nil || !strings.Contains(string(log), `"hook":"packer_provision"`) {
 		t.Errorf("hooks.log = %q, %v; want a packer_provision event", log, err)
 	}
+	t.Run("again through the command plugin", func(t *testing.T) { checkDemoAgain(t, out) })
 }
 
-// checkDemoArchive asserts that the demo's archive holds the generated,
+// checkDemoAgain runs the demo's build again, through the command plugin
+// with the arguments the template gives it (-command build TEMPLATE, as the
+// README shows it), and checks that it makes the same archive, byte for
+// byte, as the first run did in first.
+func checkDemoAgain(t *testing.T, first string) {
+	out := t.TempDir()
+	r := runHost(t, "-out", out, "-command", "build", demoTemplate(t))
+	if r.code != exitOK {
+		t.Fatalf("host -command build TEMPLATE failed:\n%s", r)
+	}
+	checkDemoArchive(t, out)
+	if want := `==> host: Running command "build" with the template's arguments: -hook notify`; !strings.Contains(r.out, want) {
+		t.Errorf("stdout lacks %q\n%s", want, r)
+	}
+	a, errA := os.ReadFile(filepath.Join(first, "site.tar.gz"))
+	b, errB := os.ReadFile(filepath.Join(out, "site.tar.gz"))
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("two runs of the demo made different archives (%d and %d bytes; %v, %v)", len(a), len(b), errA, errB)
+	}
+}
+
+// checkDemoArchive asserts that the demo's archive is mode 0644 and holds the generated,
 // provisioned and uploaded files, and that its checksum file matches it.
 func checkDemoArchive(tb testing.TB, out string) {
 	tb.Helper()
@@ -98,6 +127,9 @@ func checkDemoArchive(tb testing.TB, out string) {
 	data, err := os.ReadFile(archive)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if fi, err := os.Stat(archive); err != nil || fi.Mode().Perm() != 0o644 {
+		tb.Errorf("%s: mode %v, %v; want 0644 like the other outputs", archive, fi.Mode().Perm(), err)
 	}
 	sum := sha256.Sum256(data)
 	line, err := os.ReadFile(archive + ".sha256")
@@ -123,8 +155,8 @@ func checkDemoArchive(tb testing.TB, out string) {
 			tb.Errorf("archive entry %s: present %v, %d bytes; want %d bytes of %.40q", name, ok, len(got), len(content), content)
 		}
 	}
-	if !strings.HasPrefix(files["PROVISIONED"], "provisioned at ") {
-		tb.Errorf("archive entry PROVISIONED = %q, want the notify hook's marker", files["PROVISIONED"])
+	if got, want := files["PROVISIONED"], "provisioned: the notify hook ran at packer_provision\n"; got != want {
+		tb.Errorf("archive entry PROVISIONED = %q, want the notify hook's marker %q", got, want)
 	}
 	if len(payload) != 16<<20 {
 		tb.Errorf("payload.bin has %d bytes, want 16 MiB", len(payload))

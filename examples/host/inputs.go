@@ -8,11 +8,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+
+	"github.com/muxplug/muxplug/packer"
 )
 
 // writeInputs creates the template's input files in dir. Sized inputs hold
 // pseudo-random bytes seeded by their path, so a run is reproducible.
-func writeInputs(dir string, inputs []Input, ui *Ui) error {
+func writeInputs(dir string, inputs []Input, ui packer.Ui) error {
 	for _, in := range inputs {
 		path := filepath.Join(dir, in.Path)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -27,7 +29,7 @@ func writeInputs(dir string, inputs []Input, ui *Ui) error {
 		if err != nil {
 			return fmt.Errorf("host: input %s: %w", in.Path, err)
 		}
-		ui.Message(fmt.Sprintf("created input %s (%s)", in.Path, humanBytes(max(in.Size, int64(len(in.Content))))))
+		ui.Message(fmt.Sprintf("created input %s (%d bytes)", in.Path, max(in.Size, int64(len(in.Content)))))
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ func main() {
 	// After the first signal, a second one ends the host at once; its
 	// plugins then exit on their own when their connection drops.
 	context.AfterFunc(ctx, stop)
-	code := execute(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr, tty: isTerminal(os.Stdout)})
+	code := execute(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
 	plugin.CleanupClients()
 	os.Exit(code)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // options are the host's command-line settings.
@@ -18,6 +20,7 @@ type options struct {
 	pidFile  string   // record plugin pids here
 	grace    time.Duration
 	progress string // "auto", "bar" or "lines"
+	machine  bool   // machine-readable output
 	verbose  bool
 }
 
@@ -35,12 +38,29 @@ the template's components by name; for example:
 
   host -command build examples/demo.json -hook notify -provisioner shell -post-processor targz files
 
+Without ARGS, the command gets the arguments the template's "commands"
+entry lists for NAME, so that this runs the demo's build through the
+command plugin:
+
+  host -command build examples/demo.json
+
 Ctrl-C cancels the build; the plugins get -grace to stop before they are
 killed. Exit status: 0 success, 1 failure, 2 bad usage, 130 interrupted
 (for -command, the command's own status otherwise).
 
 Flags:
 `
+
+// progressMode is the termui progress mode -progress selects.
+func (o *options) progressMode() termui.Progress {
+	switch o.progress {
+	case "bar":
+		return termui.ProgressBar
+	case "lines":
+		return termui.ProgressLines
+	}
+	return termui.ProgressAuto
+}
 
 // parseOptions parses the command line. Usage errors and -help are
 // reported to w; the error is flag.ErrHelp for -help.
@@ -58,6 +78,7 @@ func parseOptions(args []string, w io.Writer) (*options, error) {
 	fs.StringVar(&o.pidFile, "pidfile", "", "append \"name pid\" for every plugin started to `file`")
 	fs.DurationVar(&o.grace, "grace", 10*time.Second, "after Ctrl-C, how long plugins get to stop before they are killed")
 	fs.StringVar(&o.progress, "progress", "auto", "transfer progress `mode`: bar, lines, or auto (bar on a terminal)")
+	fs.BoolVar(&o.machine, "machine-readable", false, "print Packer's machine-readable lines (timestamp,target,type,data...) instead")
 	fs.BoolVar(&o.verbose, "v", false, "also show the plugins' own output (stderr) and logs")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -22,8 +24,9 @@ func TestParseOptions(t *testing.T) {
 		{name: "command args", args: []string{"-command", "build", "t.json", "-hook", "h", "b"}, check: func(o *options) bool {
 			return o.command == "build" && strings.Join(o.args, " ") == "-hook h b"
 		}},
-		{name: "flags", args: []string{"-out", "o", "-cache", "c", "-pidfile", "p", "-v", "-progress", "lines", "-grace", "1s", "t.json"}, check: func(o *options) bool {
-			return o.out == "o" && o.cache == "c" && o.pidFile == "p" && o.verbose && o.progress == "lines" && o.grace == time.Second
+		{name: "flags", args: []string{"-out", "o", "-cache", "c", "-pidfile", "p", "-v", "-progress", "lines", "-grace", "1s", "-machine-readable", "t.json"}, check: func(o *options) bool {
+			return o.out == "o" && o.cache == "c" && o.pidFile == "p" && o.verbose && o.progress == "lines" && o.grace == time.Second &&
+				o.machine && o.progressMode() == termui.ProgressLines
 		}},
 		{name: "no template", args: nil, wantErr: "missing TEMPLATE"},
 		{name: "args without command", args: []string{"t.json", "x"}, wantErr: "unexpected arguments"},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/muxplug/muxplug/packer"
 	"github.com/muxplug/muxplug/plugin"
 )
 
@@ -33,7 +34,7 @@ func (c *crashes) note(err error) error {
 // report prints err through ui: the error on one line, with each crash
 // report shortened in it, then the last output of each crashed plugin, one
 // line at a time.
-func (c *crashes) report(ui *Ui, err error) {
+func (c *crashes) report(ui packer.Ui, err error) {
 	c.note(err)
 	c.mu.Lock()
 	list := append([]*plugin.ExitError(nil), c.list...)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/muxplug/muxplug/packer/termui"
 	"github.com/muxplug/muxplug/plugin"
 )
 
@@ -24,7 +25,7 @@ func TestCrashReport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var errOut bytes.Buffer
-			ui := newUi(newConsole(io.Discard, &errOut, strings.NewReader(""), false, false), "host")
+			ui := termui.New(&termui.Config{Out: io.Discard, Err: &errOut}).Named("host")
 			var c crashes
 			if tt.note {
 				c.note(fmt.Errorf("provisioner: %w", ee))
@@ -47,7 +48,7 @@ func TestCrashReport(t *testing.T) {
 
 func TestReportWithoutCrash(t *testing.T) {
 	var errOut bytes.Buffer
-	ui := newUi(newConsole(io.Discard, &errOut, strings.NewReader(""), false, false), "host")
+	ui := termui.New(&termui.Config{Out: io.Discard, Err: &errOut}).Named("host")
 	new(crashes).report(ui, errors.New("shell: command \"false\" exited with status 1"))
 	if got, want := errOut.String(), "==> host: Error: shell: command \"false\" exited with status 1\n"; got != want {
 		t.Errorf("report printed %q, want %q", got, want)

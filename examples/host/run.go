@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/muxplug/muxplug/packer"
+	"github.com/muxplug/muxplug/packer/termui"
 )
 
 // pipeline runs a template: every builder in turn, each followed by the
@@ -13,7 +14,7 @@ import (
 type pipeline struct {
 	tpl     *Template
 	comps   *components
-	c       *console
+	ui      *termui.Ui // the root Ui
 	hook    *dispatchHook
 	crashes *crashes
 }
@@ -76,9 +77,9 @@ func (p *pipeline) prepare() ([]packer.Builder, []stage, error) {
 // build runs one builder and passes its artifact through the
 // post-processors, then lists the artifacts that remain.
 func (p *pipeline) build(ctx context.Context, c *Component, b packer.Builder, pps []stage) error {
-	host := newUi(p.c, "host")
+	host := p.ui.Named("host")
 	host.Say(fmt.Sprintf("Build %q starting", c.Name))
-	art, err := b.Run(ctx, newUi(p.c, c.Name), p.hook)
+	art, err := b.Run(ctx, p.ui.Named(c.Name), p.hook)
 	if err != nil {
 		return p.crashes.note(fmt.Errorf("build %q: %w", c.Name, err))
 	}
@@ -88,7 +89,7 @@ func (p *pipeline) build(ctx context.Context, c *Component, b packer.Builder, pp
 	}
 	kept := []packer.Artifact{art}
 	for _, pp := range pps {
-		next, keep, err := pp.v.PostProcess(ctx, newUi(p.c, pp.name), art)
+		next, keep, err := pp.v.PostProcess(ctx, p.ui.Named(pp.name), art)
 		if err != nil {
 			return p.crashes.note(fmt.Errorf("build %q: post-processor %q: %w", c.Name, pp.name, err))
 		}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 )
 
@@ -41,8 +43,14 @@ type Template struct {
 	Provisioners   []Component `json:"provisioners"`
 	PostProcessors []Component `json:"post_processors"`
 
+	// Commands holds, for a command plugin's name, the arguments -command
+	// passes it when the command line gives none after TEMPLATE.
+	Commands map[string][]string `json:"commands"`
+
 	// Dir is the directory of the template file; set by loadTemplate.
 	Dir string `json:"-"`
+
+	src *source // the text, for the positions of errors
 }
 
 // Component is one component instance: one plugin process.
@@ -68,6 +76,8 @@ type Component struct {
 
 	// Kind is the section the component came from; set by loadTemplate.
 	Kind string `json:"-"`
+
+	path string // where it is in the template, as "builders[0]"
 }
 
 // Input is a file the host generates before the build.
@@ -84,15 +94,16 @@ type Input struct {
 // maxInputSize bounds Input.Size, so that a typo cannot fill a disk.
 const maxInputSize = 1 << 30
 
-// loadTemplate reads and validates the template at path.
+// loadTemplate reads and validates the template at path. Its errors say
+// where in the file the problem is: "template t.json:3:14: ...".
 func loadTemplate(path string) (*Template, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("template: %w", err)
 	}
-	tpl, err := parseTemplate(data)
+	tpl, err := parseTemplate(path, data)
 	if err != nil {
-		return nil, fmt.Errorf("template %s: %w", path, err)
+		return nil, err
 	}
 	if tpl.Dir, err = filepath.Abs(filepath.Dir(path)); err != nil {
 		return nil, fmt.Errorf("template: %w", err)
@@ -100,26 +111,53 @@ func loadTemplate(path string) (*Template, error) {
 	return tpl, nil
 }
 
-// parseTemplate decodes and validates a template. Unknown keys are errors.
-func parseTemplate(data []byte) (*Template, error) {
-	var tpl Template
+// parseTemplate decodes and validates the template data, read from file.
+// Unknown keys are errors. Every error is placed in the text.
+func parseTemplate(file string, data []byte) (*Template, error) {
+	src := &source{file: file, data: data}
+	tpl := &Template{src: src}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&tpl); err != nil {
-		return nil, err
+	err := dec.Decode(tpl)
+	var syntax *json.SyntaxError
+	if errors.Is(err, io.EOF) || errors.As(err, &syntax) {
+		return nil, src.decodeError(err)
+	}
+	if unknown := scan(src, reflect.TypeOf(tpl)); unknown != nil {
+		return nil, unknown
+	}
+	if err != nil {
+		return nil, src.decodeError(err)
 	}
 	if dec.More() {
-		return nil, errors.New("unexpected data after the template object")
+		rest := data[dec.InputOffset():]
+		next := int64(len(data) - len(bytes.TrimLeft(rest, " \t\r\n")))
+		return nil, src.at(next, errors.New("unexpected data after the template object"))
 	}
 	if tpl.OutputDir == "" {
 		tpl.OutputDir = "out"
 	}
-	return &tpl, tpl.validate()
+	if err := tpl.validate(); err != nil {
+		var fe *fieldError
+		errors.As(err, &fe) // validate returns only fieldErrors
+		return nil, src.atPath(fe.path, err)
+	}
+	return tpl, nil
+}
+
+// errorAt returns err, about the value at path (such as a Component's
+// path), placed in the template's text.
+func (t *Template) errorAt(path string, err error) error {
+	fe := &fieldError{path, err}
+	if t.src == nil {
+		return fe
+	}
+	return t.src.atPath(path, fe)
 }
 
 func (t *Template) validate() error {
 	if len(t.Builders) == 0 {
-		return errors.New("builders: want at least one builder")
+		return &fieldError{"builders", errors.New("want at least one builder")}
 	}
 	names := make(map[string]string)
 	for _, s := range t.sections() {
@@ -127,18 +165,19 @@ func (t *Template) validate() error {
 			c := &(*s.list)[i]
 			c.Kind = s.kind
 			where := fmt.Sprintf("%s[%d]", s.key, i)
+			c.path = where
 			if err := c.validate(); err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+				return &fieldError{where, err}
 			}
 			if prev, dup := names[c.Name]; dup {
-				return fmt.Errorf("%s: name %q is already used by %s; set a unique \"name\"", where, c.Name, prev)
+				return &fieldError{where, fmt.Errorf("name %q is already used by %s; set a unique \"name\"", c.Name, prev)}
 			}
 			names[c.Name] = where
 		}
 	}
 	for i, in := range t.Inputs {
 		if err := in.validate(); err != nil {
-			return fmt.Errorf("inputs[%d]: %w", i, err)
+			return &fieldError{fmt.Sprintf("inputs[%d]", i), err}
 		}
 	}
 	return nil

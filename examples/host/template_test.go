@@ -33,7 +33,7 @@ func TestParseTemplate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := parseTemplate([]byte(tt.json))
+			_, err := parseTemplate("", []byte(tt.json))
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("parseTemplate(%s): %v", tt.json, err)
@@ -48,7 +48,7 @@ func TestParseTemplate(t *testing.T) {
 }
 
 func TestTemplateDefaultsAndLookup(t *testing.T) {
-	tpl, err := parseTemplate([]byte(`{"builders": [{"type": "files"}, {"plugin": "bin/other.exe"}],
+	tpl, err := parseTemplate("", []byte(`{"builders": [{"type": "files"}, {"plugin": "bin/other.exe"}],
 		"post_processors": [{"type": "targz", "name": "pack"}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -95,5 +95,34 @@ func TestLoadTemplateAndOutputDir(t *testing.T) {
 	os.WriteFile(path, []byte(`{"builders": []}`), 0o644)
 	if _, err := loadTemplate(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("loadTemplate(invalid) = %v, want an error naming %s", err, path)
+	}
+}
+
+func TestTemplateErrorPositions(t *testing.T) {
+	tests := []struct {
+		name, json, want string
+	}{
+		{name: "syntax", json: "{\n  \"builders\": [\n    {\"type\": \"files\",}\n  ]\n}", want: "t.json:3:22: invalid character '}'"},
+		{name: "wrong type", json: "{\n  \"builders\": [\n    {\"type\": 7}\n  ]\n}", want: "t.json:3:14: builders[0].type: want a string, got number"},
+		{name: "unknown key", json: "{\"builders\": [{\"type\": \"files\"}],\n \"hooks\": [{\"type\": \"notify\", \"config\": {\"extra\": 1}}],\n \"extra\": 1}", want: `t.json:3:2: unknown field "extra"`},
+		{name: "unknown key in a component", json: "{\"builders\": [\n  {\"type\": \"files\", \"Extra\": true}]}", want: `t.json:2:21: builders[0]: unknown field "Extra"`},
+		{name: "same key allowed elsewhere", json: "{\"builders\": [{\"type\": \"files\"}],\n \"inputs\": [{\"path\": \"x\", \"type\": 1}]}", want: `t.json:2:27: inputs[0]: unknown field "type"`},
+		{name: "invalid component", json: "{\"builders\": [{\"type\": \"files\"},\n   {\"name\": \"x\"}]}", want: "t.json:2:4: builders[1]: \"type\""},
+		{name: "duplicate name", json: "{\"builders\": [{\"type\": \"files\"}],\n\"provisioners\": [{\"type\": \"shell\"},\n {\"type\": \"shell\"}]}", want: `t.json:3:2: provisioners[1]: name "shell"`},
+		{name: "no builders", json: "{\"builders\": []}", want: "t.json:1:14: builders: want at least one builder"},
+		{name: "empty file", json: "", want: "t.json:1:1: "},
+		{name: "trailing data", json: "{\"builders\": [{\"type\": \"files\"}]}\n{}", want: "t.json:2:1: unexpected data after the template"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.json")
+			if err := os.WriteFile(path, []byte(tt.json), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := loadTemplate(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("loadTemplate(%q) = %v, want an error containing %q", tt.json, err, tt.want)
+			}
+		})
 	}
 }

@@ -26,7 +26,9 @@ type Hook struct {
 	Log string
 
 	// Marker, if set, is a file uploaded to the machine at the provision
-	// hook (when the hook is given a Communicator).
+	// hook (when the hook is given a Communicator). Its content names the
+	// hook point and nothing else, so that a build that packs it stays
+	// reproducible; the times are in Log.
 	Marker string
 
 	mu sync.Mutex // serializes appends to Log
@@ -44,7 +46,7 @@ func (h *Hook) Run(ctx context.Context, name string, ui packer.Ui, comm packer.C
 	if name != packer.HookProvision || h.Marker == "" || comm == nil {
 		return nil
 	}
-	content := fmt.Sprintf("provisioned at %s\n", time.Now().UTC().Format(time.RFC3339))
+	content := fmt.Sprintf("provisioned: the notify hook ran at %s\n", name)
 	if err := comm.Upload(ctx, h.Marker, strings.NewReader(content), nil); err != nil {
 		return fmt.Errorf("notify: upload marker: %w", err)
 	}

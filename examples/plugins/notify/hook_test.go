@@ -42,8 +42,8 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if got := comm.files["MARK"]; !strings.HasPrefix(got, "provisioned at ") {
-		t.Errorf("marker content = %q, want \"provisioned at ...\"", got)
+	if got, want := comm.files["MARK"], "provisioned: the notify hook ran at packer_provision\n"; got != want {
+		t.Errorf("marker content = %q, want %q", got, want)
 	}
 	events := readEvents(t, log)
 	if len(events) != 2 || events[0].Hook != "before" || events[1].Hook != packer.HookProvision {

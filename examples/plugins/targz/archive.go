@@ -10,13 +10,21 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
+	"time"
 
 	"github.com/muxplug/muxplug/packer"
 )
 
+// entryTime is the modification time of every entry, so that the same
+// files always make the same archive.
+var entryTime = time.Unix(0, 0)
+
 // writeArchive writes the files, named relative to root, as a tar.gz to a
-// temporary file next to output and renames it into place once complete.
-// It returns the archive's SHA-256 in hex. It checks ctx between files.
+// temporary file next to output and renames it into place, mode 0644,
+// once complete. It returns the archive's SHA-256 in hex. It checks ctx
+// between files. The archive depends only on the files' names and
+// contents: see pack.
 func writeArchive(ctx context.Context, ui packer.Ui, output string, level int, root string, files []string) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(output), "."+filepath.Base(output)+".*")
 	if err != nil {
@@ -25,6 +33,9 @@ func writeArchive(ctx context.Context, ui packer.Ui, output string, level int, r
 	defer os.Remove(tmp.Name()) // a no-op after the rename
 	sum := sha256.New()
 	err = pack(ctx, ui, io.MultiWriter(tmp, sum), level, root, files)
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp made it 0600
+	}
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("targz: %w", cerr)
 	}
@@ -37,24 +48,27 @@ func writeArchive(ctx context.Context, ui packer.Ui, output string, level int, r
 	return hex.EncodeToString(sum.Sum(nil)), nil
 }
 
+// pack writes the files as a reproducible tar.gz: entries sorted by name,
+// each a regular file of mode 0644 owned by 0:0 with no owner names and
+// modified at entryTime, in a gzip stream with no name or time.
 func pack(ctx context.Context, ui packer.Ui, w io.Writer, level int, root string, files []string) error {
+	entries, err := entryNames(root, files)
+	if err != nil {
+		return err
+	}
 	zw, err := gzip.NewWriterLevel(w, level)
 	if err != nil {
 		return fmt.Errorf("targz: %w", err)
 	}
 	tw := tar.NewWriter(zw)
-	for _, f := range files {
+	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("targz: cancelled: %w", err)
 		}
-		name, err := filepath.Rel(root, f)
-		if err != nil || !within(root, f) {
-			return fmt.Errorf("targz: file %s is outside %s", f, root)
-		}
-		if err := addFile(tw, f, filepath.ToSlash(name)); err != nil {
+		if err := addFile(tw, e.path, e.name); err != nil {
 			return err
 		}
-		ui.Message("added " + filepath.ToSlash(name))
+		ui.Message("added " + e.name)
 	}
 	if err := tw.Close(); err != nil {
 		return fmt.Errorf("targz: %w", err)
@@ -63,6 +77,24 @@ func pack(ctx context.Context, ui packer.Ui, w io.Writer, level int, root string
 		return fmt.Errorf("targz: %w", err)
 	}
 	return nil
+}
+
+// entry is a file and its name in the archive.
+type entry struct{ path, name string }
+
+// entryNames returns the files with their names relative to root, sorted
+// by name.
+func entryNames(root string, files []string) ([]entry, error) {
+	entries := make([]entry, 0, len(files))
+	for _, f := range files {
+		name, err := filepath.Rel(root, f)
+		if err != nil || !within(root, f) {
+			return nil, fmt.Errorf("targz: file %s is outside %s", f, root)
+		}
+		entries = append(entries, entry{f, filepath.ToSlash(name)})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	return entries, nil
 }
 
 // addFile writes the regular file at path into tw under name.
@@ -79,12 +111,7 @@ func addFile(tw *tar.Writer, path, name string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("targz: %s is not a regular file", path)
 	}
-	hdr, err := tar.FileInfoHeader(fi, "")
-	if err != nil {
-		return fmt.Errorf("targz: %s: %w", path, err)
-	}
-	hdr.Name = name
-	hdr.Uname, hdr.Gname = "", ""
+	hdr := &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: fi.Size(), Mode: 0o644, ModTime: entryTime}
 	if err := tw.WriteHeader(hdr); err != nil {
 		return fmt.Errorf("targz: %s: %w", path, err)
 	}

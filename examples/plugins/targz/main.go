@@ -12,7 +12,11 @@
 //
 // Inside the archive, paths are relative to the artifact's "dir" state when
 // it has one, and to the files' common parent directory otherwise. The
-// checksum file, output + ".sha256", has the format of sha256sum.
+// archive is reproducible: the same file names and contents make the same
+// bytes (entries sorted by name; mode 0644, owner 0:0 and the Unix epoch as
+// modification time for every file; no name or time in the gzip header).
+// It is written with mode 0644. The checksum file, output + ".sha256", has
+// the format of sha256sum.
 package main
 
 import "github.com/muxplug/muxplug/plugin"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -11,8 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muxplug/muxplug/packer/packertest"
 )
@@ -182,4 +186,84 @@ func TestPostProcessFailures(t *testing.T) {
 			t.Errorf("a cancelled PostProcess left %v behind", entries)
 		}
 	})
+}
+
+// TestArchiveIsReproducible packs the same files twice, from trees whose
+// files differ in modification time and mode and are listed in different
+// orders, and wants the same bytes: entries sorted by name, with fixed
+// times, owners and modes. The archive itself is 0644.
+func TestArchiveIsReproducible(t *testing.T) {
+	files := map[string]string{"b.txt": "beta\n", "a.txt": "alpha\n", "sub/c": "gamma\n"}
+	out1, first := packTree(t, files, time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC), 0o600, false)
+	_, second := packTree(t, files, time.Now(), 0o755, true)
+	if !bytes.Equal(first, second) {
+		t.Errorf("two archives of the same files differ (%d and %d bytes)", len(first), len(second))
+	}
+	if fi, err := os.Stat(out1); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("archive mode = %v, %v; want 0644", fi.Mode().Perm(), err)
+	}
+	checkEntries(t, first, []string{"a.txt", "b.txt", "sub/c"})
+}
+
+// packTree writes files into a new tree, gives every file mtime and mode,
+// post-processes an artifact listing them (sorted, or in reverse), and
+// returns the archive's path and bytes.
+func packTree(tb testing.TB, files map[string]string, mtime time.Time, mode os.FileMode, reverse bool) (string, []byte) {
+	tb.Helper()
+	dir, paths := writeTree(tb, files)
+	sort.Strings(paths)
+	if reverse {
+		slices.Reverse(paths)
+	}
+	for _, p := range paths {
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	out := filepath.Join(tb.TempDir(), "x.tar.gz")
+	var p PostProcessor
+	if err := p.Configure(map[string]interface{}{"output": out}); err != nil {
+		tb.Fatal(err)
+	}
+	art := &packertest.Artifact{FilesValue: paths, StateValues: map[string]interface{}{"dir": dir}}
+	if _, _, err := p.PostProcess(context.Background(), new(packertest.Ui), art); err != nil {
+		tb.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out, data
+}
+
+// checkEntries asserts that the tar.gz data holds the entries names, in
+// that order, each mode 0644, owned by 0:0 without names, at the epoch.
+func checkEntries(tb testing.TB, data []byte, names []string) {
+	tb.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	var got []string
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		got = append(got, hdr.Name)
+		if hdr.Mode != 0o644 || hdr.Uid != 0 || hdr.Gid != 0 || hdr.Uname != "" || hdr.Gname != "" || !hdr.ModTime.Equal(time.Unix(0, 0)) {
+			tb.Errorf("entry %s: mode %o, owner %d:%d (%q:%q), time %v; want 0644, 0:0, no names, the Unix epoch",
+				hdr.Name, hdr.Mode, hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname, hdr.ModTime)
+		}
+	}
+	if !slices.Equal(got, names) {
+		tb.Errorf("entries %q, want %q", got, names)
+	}
 }

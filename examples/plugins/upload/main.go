@@ -9,7 +9,8 @@
 //	  "source": "payload.bin",        // required: a file or a directory
 //	  "destination": "data/",         // required: a path on the machine; a trailing
 //	                                  // slash puts the source inside it
-//	  "exclude": ["*.tmp"]            // for directories: patterns left out
+//	  "exclude": ["*.tmp"],           // for directories: patterns left out
+//	  "bytes_per_second": 10485760    // for files: a rate limit (default: none)
 //	}
 package main
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,6 +25,11 @@ type Config struct {
 
 	// Exclude lists patterns of paths left out of a directory upload.
 	Exclude []string `json:"exclude"`
+
+	// BytesPerSecond, if positive, limits the rate of a file upload: the
+	// demo sets it so that its progress bar is there to be seen. Zero means
+	// no limit.
+	BytesPerSecond int64 `json:"bytes_per_second"`
 }
 
 // Provisioner uploads a file or a directory through a Communicator. Its
@@ -46,6 +52,9 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 	}
 	if _, err := os.Stat(cfg.Source); err != nil {
 		return fmt.Errorf("upload: source: %w", err)
+	}
+	if cfg.BytesPerSecond < 0 {
+		return fmt.Errorf("upload: bytes_per_second is %d, want 0 (no limit) or more", cfg.BytesPerSecond)
 	}
 	p.cfg = cfg
 	return nil
@@ -82,12 +91,23 @@ func (p *Provisioner) uploadFile(ctx context.Context, ui packer.Ui, comm packer.
 		return fmt.Errorf("upload: %w", err)
 	}
 	ui.Say(fmt.Sprintf("Uploading %s => %s (%d bytes)", src, dst, fi.Size()))
-	r := ui.TrackProgress(filepath.Base(src), 0, fi.Size(), f)
+	var stream io.ReadCloser = f
+	if rate := p.cfg.BytesPerSecond; rate > 0 {
+		ui.Message(fmt.Sprintf("at most %d bytes per second", rate))
+		stream = readCloser{newPacedReader(ctx, f, rate), f}
+	}
+	r := ui.TrackProgress(filepath.Base(src), 0, fi.Size(), stream)
 	defer r.Close() // closes f too
 	if err := comm.Upload(ctx, dst, r, packer.NewFileInfo(fi)); err != nil {
 		return fmt.Errorf("upload: %s: %w", src, err)
 	}
 	return nil
+}
+
+// readCloser reads from one value and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 func (p *Provisioner) uploadDir(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {

@@ -77,6 +77,7 @@ func TestPrepareErrors(t *testing.T) {
 	}{
 		{"no source", map[string]interface{}{"destination": "x"}, "source and destination are required"},
 		{"no destination", map[string]interface{}{"source": "x"}, "source and destination are required"},
+		{"negative rate", map[string]interface{}{"source": ".", "destination": "x", "bytes_per_second": -1}, "bytes_per_second is -1"},
 		{"missing source", map[string]interface{}{"source": "/no/such/file", "destination": "x"}, "/no/such/file"},
 	}
 	for _, tt := range tests {
@@ -86,5 +87,31 @@ func TestPrepareErrors(t *testing.T) {
 				t.Errorf("Prepare(%v) = %v, want an error containing %q", tt.raw, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestUploadFileAtARate(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "payload.bin")
+	content := bytes.Repeat([]byte("rate"), 64<<10) // 256 KiB, 1/40 s at the rate below
+	if err := os.WriteFile(src, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := new(Provisioner)
+	if err := p.Prepare(map[string]interface{}{"source": src, "destination": "x.bin", "bytes_per_second": 10 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	machine := t.TempDir()
+	ui := new(packertest.Ui)
+	if err := p.Provision(context.Background(), ui, &local.Communicator{Dir: machine}); err != nil {
+		t.Fatalf("Provision: %v\nui:\n%s", err, ui)
+	}
+	if got, err := os.ReadFile(filepath.Join(machine, "x.bin")); err != nil || !bytes.Equal(got, content) {
+		t.Errorf("uploaded %d bytes, %v; want the %d bytes of the source", len(got), err, len(content))
+	}
+	if prog := ui.Progress(); len(prog) != 1 || prog[0].Transferred != int64(len(content)) || !prog[0].Closed {
+		t.Errorf("progress = %+v, want one closed transfer of every byte", prog)
+	}
+	if !strings.Contains(ui.String(), "at most 10485760 bytes per second") {
+		t.Errorf("the Ui was not told of the rate limit:\n%s", ui)
 	}
 }
