@@ -2,15 +2,15 @@ package mux
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/yamux"
 )
 
 // Broker multiplexes one connection into numbered streams. Each side
@@ -22,7 +22,7 @@ import (
 // Server and lives until Close or until its connection fails, whichever
 // comes first; Done and Err report the end.
 type Broker struct {
-	sess *session
+	sess *yamux.Session
 	cfg  Config
 	log  *slog.Logger
 	next atomic.Uint32  // the last id NextID returned
@@ -64,8 +64,16 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
+	open := yamux.Server
+	if client {
+		open = yamux.Client
+	}
+	sess, err := open(newCoalescingConn(conn), c.yamuxConfig())
+	if err != nil {
+		return nil, fmt.Errorf("mux: start session: %w", err)
+	}
 	b := &Broker{
-		sess:    newSession(conn, c, client),
+		sess:    sess,
 		cfg:     c,
 		log:     c.Logger,
 		waiting: make(map[uint32]chan *stream),
@@ -162,10 +170,12 @@ func (b *Broker) awaitDial(ctx context.Context, id uint32, ch chan *stream) (net
 // wait for the peer: the stream header travels with the first Write (or
 // alone on a zero-length Write, or on Close), and the peer's verdict with
 // the peer's first bytes, so a Dial to an id nobody accepts succeeds and
-// the first Read fails with an error wrapping ErrRejected. Dial blocks only
-// while Config.AcceptBacklog of this side's opens await the peer's
-// acknowledgement. ctx is checked before opening. The caller owns the
-// returned conn and must close it.
+// the first Read fails with an error wrapping ErrRejected. Dial writes the
+// stream's opening frame (yamux's SYN) but does not wait for the peer's
+// acknowledgement; it blocks only while Config.AcceptBacklog of this
+// side's opens await theirs, until one arrives or the session ends. ctx
+// is checked before opening. The caller owns the returned conn and must
+// close it.
 func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, err)
@@ -173,7 +183,7 @@ func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if b.isDone() {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.err)
 	}
-	ys, err := b.sess.open(ctx)
+	ys, err := b.sess.OpenStream()
 	if err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.sessionErr(err))
 	}
@@ -204,7 +214,7 @@ func (b *Broker) Err() error {
 
 // NumStreams returns the number of open streams, counting both
 // directions. A stream leaves the count once both ends have closed it.
-func (b *Broker) NumStreams() int { return b.sess.numStreams() }
+func (b *Broker) NumStreams() int { return b.sess.NumStreams() }
 
 func (b *Broker) isDone() bool { return isClosed(b.done) }
 
@@ -229,28 +239,34 @@ func (b *Broker) shutdown(cause error) {
 		close(b.done)
 	}
 	b.mu.Unlock()
-	b.sess.close()
+	b.sess.Close()
 }
 
-// sessionErr reports the error of a session operation as the broker's
-// error once the session is closed.
+// sessionErr reports a yamux error of a session operation as the
+// broker's error once the session is closed.
 func (b *Broker) sessionErr(err error) error {
-	if !b.sess.isDone() {
-		return err
+	if !b.sess.IsClosed() {
+		return yamuxError(err)
 	}
 	<-b.done // the accept loop records the cause as soon as it sees the close
 	return b.err
 }
 
 // acceptLoop hands every stream the peer opens to an identifier goroutine
-// and ends the broker when the session ends.
+// and ends the broker when the session ends; yamux's error then is why.
 func (b *Broker) acceptLoop() {
 	defer b.wg.Done()
 	for {
-		ys, err := b.sess.accept()
+		ys, err := b.sess.AcceptStream()
 		if err != nil {
-			b.shutdown(b.sess.lossCause())
-			return
+			if b.sess.IsClosed() {
+				b.shutdown(yamuxError(err))
+				return
+			}
+			// Only the stream's acknowledgement failed (the connection
+			// write timed out); the stream itself is lost.
+			b.log.Warn("mux: accepting a stream failed", "err", err)
+			continue
 		}
 		b.wg.Add(1)
 		go b.identify(ys)
@@ -259,7 +275,7 @@ func (b *Broker) acceptLoop() {
 
 // identify reads the header of an incoming stream and routes it to its
 // Accept, parking it if no Accept is waiting yet.
-func (b *Broker) identify(ys *substream) {
+func (b *Broker) identify(ys *yamux.Stream) {
 	defer b.wg.Done()
 	id, status, err := b.readHeader(ys)
 	if err != nil {
@@ -278,13 +294,13 @@ func (b *Broker) identify(ys *substream) {
 
 // readHeader reads a stream header, waiting at most BrokerTimeout. On
 // failure status is the rejection to send, or statusAccepted to just close.
-func (b *Broker) readHeader(ys *substream) (uint32, byte, error) {
+func (b *Broker) readHeader(ys *yamux.Stream) (uint32, byte, error) {
 	var h [headerSize]byte
 	_ = ys.SetReadDeadline(time.Now().Add(b.cfg.BrokerTimeout))
 	_, err := io.ReadFull(ys, h[:])
 	_ = ys.SetReadDeadline(time.Time{})
 	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded):
+	case err == yamux.ErrTimeout:
 		return 0, statusAcceptTimeout, fmt.Errorf("mux: no stream header within %v: %w", b.cfg.BrokerTimeout, ErrAcceptTimeout)
 	case err != nil:
 		return 0, statusAccepted, fmt.Errorf("mux: read stream header: %w", err)
@@ -350,7 +366,7 @@ func (b *Broker) waitParked(id uint32, p *parkedStream) {
 }
 
 // reject sends a rejection status and closes the stream.
-func (b *Broker) reject(ys *substream, status byte) {
+func (b *Broker) reject(ys *yamux.Stream, status byte) {
 	_, _ = ys.Write([]byte{status})
 	ys.Close()
 }

@@ -3,6 +3,8 @@ package mux
 import (
 	"errors"
 	"fmt"
+
+	"github.com/hashicorp/yamux"
 )
 
 // ErrClosed is returned by every operation on a Broker whose session has
@@ -35,14 +37,15 @@ var ErrBadHeader = errors.New("mux: bad stream header")
 // invalid Config.
 var ErrBadConfig = errors.New("mux: invalid config")
 
-// ErrProtocol is wrapped by Err when the session ended because the peer
-// broke the multiplexing protocol: a malformed or unexpected frame, a
-// stream that overran its receive window, an unknown frame type.
+// ErrProtocol is wrapped by Err when the session ended because a frame
+// broke the yamux protocol: an unknown version or frame type, data beyond
+// a stream's receive window, a stream opened twice, an unexpected flag.
 var ErrProtocol = errors.New("mux: protocol error")
 
-// ErrStreamReset is wrapped by the error of a stream Read or Write after the
-// peer abandoned the stream (closed it with data unread, or gave up on it).
-// A Read returns the bytes that arrived before the reset first.
+// ErrStreamReset is wrapped by the error of a stream Read or Write after
+// the peer reset the stream: its yamux refused the stream because too
+// many were waiting to be accepted, or gave up waiting for this side to
+// close a stream it had closed (Config.StreamCloseTimeout).
 var ErrStreamReset = errors.New("mux: stream reset by peer")
 
 // ErrKeepAliveTimeout is wrapped by Err when the peer did not answer a
@@ -56,4 +59,19 @@ func closedError(cause error) error {
 		return ErrClosed
 	}
 	return fmt.Errorf("%w: session lost: %w", ErrClosed, cause)
+}
+
+// yamuxError gives an error of yamux the identity of this package's
+// sentinel for it, keeping yamux's error too.
+func yamuxError(err error) error {
+	switch err {
+	case yamux.ErrConnectionReset:
+		return fmt.Errorf("%w: %w", ErrStreamReset, err)
+	case yamux.ErrKeepAliveTimeout:
+		return fmt.Errorf("%w: %w", ErrKeepAliveTimeout, err)
+	case yamux.ErrInvalidVersion, yamux.ErrInvalidMsgType, yamux.ErrRecvWindowExceeded,
+		yamux.ErrDuplicateStream, yamux.ErrUnexpectedFlag:
+		return fmt.Errorf("%w: %w", ErrProtocol, err)
+	}
+	return err
 }

@@ -1,7 +1,6 @@
 package mux
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -9,10 +8,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/yamux"
 )
 
 // maxPrefixCopy bounds how much of a first Write is copied next to the
-// pending prefix; the rest of that Write is passed on uncopied.
+// pending prefix; the rest of that Write is passed to yamux uncopied.
 const maxPrefixCopy = 32 << 10
 
 // stream is the net.Conn that Dial and Accept return: a yamux stream plus
@@ -23,7 +24,7 @@ const maxPrefixCopy = 32 << 10
 // A dialed stream also consumes the acceptor's status byte on its first
 // Read. Idle streams hold no buffers of their own.
 type stream struct {
-	ys *substream
+	ys *yamux.Stream
 	b  *Broker
 	id uint32
 
@@ -42,7 +43,7 @@ type stream struct {
 }
 
 // newDialedStream wraps a stream this side opened to the peer's id.
-func newDialedStream(b *Broker, ys *substream, id uint32) *stream {
+func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
 	s := &stream{ys: ys, b: b, id: id, dialed: true}
 	s.prefix = encodeHeader(id)
 	s.npre = headerSize
@@ -52,7 +53,7 @@ func newDialedStream(b *Broker, ys *substream, id uint32) *stream {
 }
 
 // newAcceptedStream wraps an incoming stream whose header announced id.
-func newAcceptedStream(b *Broker, ys *substream, id uint32) *stream {
+func newAcceptedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
 	s := &stream{ys: ys, b: b, id: id}
 	s.prefix[0] = statusAccepted
 	s.npre = 1
@@ -170,28 +171,36 @@ func (s *stream) Close() error {
 		}
 		s.wmu.Unlock()
 	}
-	return s.ioErr(s.ys.Close())
+	err := s.ys.Close()
+	// yamux's Close is a half close that leaves a blocked Read waiting for
+	// the peer; a deadline in the past wakes it, and ioErr then reports
+	// net.ErrClosed.
+	_ = s.ys.SetReadDeadline(time.Unix(1, 0))
+	return s.ioErr(err)
 }
 
-// ioErr translates a session error for the caller: io.EOF stays io.EOF, an
-// expired deadline wraps os.ErrDeadlineExceeded as net.Conn requires, a
-// stream closed locally gives net.ErrClosed and a lost session the
-// broker's error.
+// ioErr translates a yamux error for the caller. A stream closed locally
+// gives net.ErrClosed and an expired deadline os.ErrDeadlineExceeded, as
+// net.Conn requires. Once the session has ended, any error, io.EOF
+// included, becomes the broker's error: yamux ends every stream of a lost
+// session as if its peer had closed it, and a lost session must never
+// pass for a clean end of stream. Otherwise io.EOF stays io.EOF and a
+// reset wraps ErrStreamReset.
 func (s *stream) ioErr(err error) error {
 	switch {
-	case err == nil || err == io.EOF:
-		return err
+	case err == nil:
+		return nil
 	case s.closed.Load():
 		return net.ErrClosed
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return err
-	}
-	select {
-	case <-s.b.done:
+	case err == yamux.ErrTimeout:
+		return fmt.Errorf("mux: stream %d: %w", s.id, os.ErrDeadlineExceeded)
+	case s.b.sess.IsClosed():
+		<-s.b.done // the accept loop records the cause as soon as it sees the end
 		return fmt.Errorf("mux: stream %d: %w", s.id, s.b.err)
-	default:
-		return fmt.Errorf("mux: stream %d: %w", s.id, err)
+	case err == io.EOF:
+		return io.EOF
 	}
+	return fmt.Errorf("mux: stream %d: %w", s.id, yamuxError(err))
 }
 
 // LocalAddr returns the address of the session's connection.
@@ -208,31 +217,3 @@ func (s *stream) SetReadDeadline(t time.Time) error { return s.ys.SetReadDeadlin
 
 // SetWriteDeadline sets the deadline for blocked and future Writes.
 func (s *stream) SetWriteDeadline(t time.Time) error { return s.ys.SetWriteDeadline(t) }
-
-// DataNotifier is implemented by the streams Dial and Accept return. It
-// serves a server that runs each request on the goroutine that read it:
-// instead of starting a goroutine to read the next request before every
-// call, it starts one only if bytes arrive while the call runs.
-type DataNotifier interface {
-	// NotifyData registers fn to run once, on the session's receive
-	// goroutine, when bytes, the peer's close or a reset next arrive on
-	// the stream; fn must not block. It returns false and registers
-	// nothing if such an event is already waiting to be read, or if the
-	// stream cannot watch (a dialed stream before its first Read).
-	NotifyData(fn func()) bool
-
-	// StopNotify unregisters the function NotifyData registered and
-	// reports whether it did so before the function ran.
-	StopNotify() bool
-}
-
-// NotifyData implements DataNotifier.
-func (s *stream) NotifyData(fn func()) bool {
-	if s.needStatus.Load() || s.rejected.Load() || s.closed.Load() {
-		return false
-	}
-	return s.ys.notifyData(fn)
-}
-
-// StopNotify implements DataNotifier.
-func (s *stream) StopNotify() bool { return s.ys.stopNotify() }

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/muxplug/muxplug/codec"
-	"github.com/muxplug/muxplug/mux"
 )
 
 // Objects that this package serves on streams of their own, and the main
@@ -20,12 +19,9 @@ import (
 // of its own. The goroutine that reads a request runs the method itself,
 // so a method starts without a hand-off. Another request (a Cancel for
 // the running call, or a concurrent call) must still be read while it
-// runs: on a mux stream the session starts a goroutine to read it only
-// if bytes arrive during the call (mux.DataNotifier), and otherwise a
-// fresh goroutine starts reading once the reply is sent, off the call's
-// path; on other connections it starts before the method runs. Either way
-// an idle object holds one goroutine whose stack never grew, and long
-// calls and their Cancel overlap as under rpc.Server. A Cancel (see
+// runs, so a fresh goroutine starts reading before the method runs. An
+// idle object therefore holds one goroutine whose stack never grew, and
+// long calls and their Cancel overlap as under rpc.Server. A Cancel (see
 // inlineMethods) runs on the reading goroutine, which then reads the next
 // request.
 
@@ -106,7 +102,6 @@ type service struct {
 // Server holds.
 type objServer struct {
 	codec rpc.ServerCodec
-	watch mux.DataNotifier           // the stream, if it can say when bytes arrive; may be nil
 	find  func(name string) *service // nil if no service has that name
 	end   func()                     // runs once the stream has ended and every call is answered
 
@@ -116,8 +111,7 @@ type objServer struct {
 
 // newObjServer returns an objServer for conn.
 func newObjServer(conn io.ReadWriteCloser, find func(string) *service, end func()) *objServer {
-	w, _ := conn.(mux.DataNotifier)
-	return &objServer{codec: codec.NewServerCodec(conn), watch: w, find: find, end: end}
+	return &objServer{codec: codec.NewServerCodec(conn), find: find, end: end}
 }
 
 // serve reads requests and answers them until the stream ends. When
@@ -138,28 +132,12 @@ func (s *objServer) serve() {
 			continue
 		}
 		s.calls.Add(1)
-		if s.watch == nil || !s.watch.NotifyData(s.takeOver) {
-			go s.serve()
-			s.respond(&req, svc, m, argv, replyv, nil)
-			s.calls.Done()
-			return
-		}
+		go s.serve()
 		s.respond(&req, svc, m, argv, replyv, nil)
 		s.calls.Done()
-		if s.watch.StopNotify() {
-			// Nothing arrived during the call. Wait for the next request
-			// on a fresh goroutine, whose stack has not grown with the
-			// method's, now that the reply is on its way.
-			go s.serve()
-		} // else bytes arrived during the call: takeOver's goroutine reads them
 		return
 	}
 }
-
-// takeOver starts a goroutine to read the stream while a method runs on
-// the goroutine that read its request; the session runs it when bytes
-// arrive (a Cancel, a pipelined call, the end of the stream).
-func (s *objServer) takeOver() { go s.serve() }
 
 // readBody finds the request's method and decodes its argument.
 func (s *objServer) readBody(req *rpc.Request) (*service, *method, reflect.Value, reflect.Value, error) {

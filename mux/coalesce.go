@@ -1,0 +1,80 @@
+package mux
+
+import (
+	"encoding/binary"
+	"net"
+)
+
+// The parts of yamux's frame format (its spec.md) that coalescingConn reads.
+const (
+	frameHeaderSize = 12 // version, type, flags (2), stream id (4), length (4)
+	frameVersion    = 0  // the only version of the protocol
+	frameTypeData   = 0  // a data frame: length bytes of body follow the header
+)
+
+// smallFrame is the largest frame body that coalescingConn copies next to
+// its header; larger bodies leave with writev (net.Buffers), uncopied.
+const smallFrame = 16 << 10
+
+// coalescingConn is the connection yamux writes to. yamux's send loop
+// writes each frame as a Write of its 12-byte header followed, for a data
+// frame, by a Write of its body: two system calls, and across processes
+// often two wake-ups of the peer, per message. coalescingConn holds the
+// header of a data frame that announces a body and writes it together
+// with that body; every other Write passes straight through.
+//
+// It is not safe for concurrent Writes, and need not be: yamux's send loop
+// is the only writer of its connection, and it always follows a data
+// frame's header with its body. Read, Close and the rest pass through.
+type coalescingConn struct {
+	net.Conn
+
+	held    bool                  // hdr is a data-frame header waiting for its body
+	hdr     [frameHeaderSize]byte // the held header
+	scratch []byte                // header and small body; grows to smallFrame
+	vec     [2][]byte             // header and large body, for bufs
+}
+
+// newCoalescingConn wraps conn, the connection of a yamux session.
+func newCoalescingConn(conn net.Conn) *coalescingConn {
+	return &coalescingConn{Conn: conn}
+}
+
+// isDataHeader reports whether p is exactly the header of a data frame
+// that has a body, which is what yamux writes right before that body.
+func isDataHeader(p []byte) bool {
+	return len(p) == frameHeaderSize && p[0] == frameVersion && p[1] == frameTypeData &&
+		binary.BigEndian.Uint32(p[8:]) != 0
+}
+
+// Write holds a data frame's header, sends it with the Write that follows
+// (the frame's body), and sends anything else at once.
+func (c *coalescingConn) Write(p []byte) (int, error) {
+	if c.held {
+		return c.writeFrame(p)
+	}
+	if isDataHeader(p) {
+		copy(c.hdr[:], p)
+		c.held = true
+		return len(p), nil
+	}
+	return c.Conn.Write(p)
+}
+
+// writeFrame sends the held header and body in one Write if the body is
+// small (copied), or as one writev if it is large (not copied; on a
+// connection without writev, net.Buffers writes the two in turn). It
+// returns how many body bytes were written.
+func (c *coalescingConn) writeFrame(body []byte) (int, error) {
+	c.held = false
+	if len(body) <= smallFrame {
+		c.scratch = append(append(c.scratch[:0], c.hdr[:]...), body...)
+		n, err := c.Conn.Write(c.scratch)
+		return max(n-frameHeaderSize, 0), err
+	}
+	c.vec = [2][]byte{c.hdr[:], body}
+	bufs := net.Buffers(c.vec[:])
+	n, err := bufs.WriteTo(c.Conn)
+	c.vec[1] = nil // do not keep the caller's body alive
+	return int(max(n-frameHeaderSize, 0)), err
+}
