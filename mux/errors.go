@@ -3,6 +3,7 @@ package mux
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/hashicorp/yamux"
 )
@@ -55,8 +56,13 @@ var ErrKeepAliveTimeout = errors.New("mux: keepalive timeout")
 // closedError is the error of a broker whose session ended for cause;
 // a nil cause means a local Close.
 func closedError(cause error) error {
-	if cause == nil {
+	switch {
+	case cause == nil:
 		return ErrClosed
+	case errors.Is(cause, io.EOF):
+		// The connection ended under the session: to the streams that
+		// is a truncation, never the clean end io.EOF would claim.
+		cause = io.ErrUnexpectedEOF
 	}
 	return fmt.Errorf("%w: session lost: %w", ErrClosed, cause)
 }

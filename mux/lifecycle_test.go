@@ -152,6 +152,9 @@ func testPeerLoss(t *testing.T, network string, kill func(*Broker, net.Conn)) {
 		t.Fatal("host.Done not closed after the peer was lost")
 	}
 	wantErrIs(t, "host.Err", host.Err(), ErrClosed)
+	if errors.Is(host.Err(), io.EOF) {
+		t.Errorf("host.Err() = %v wraps io.EOF, a clean end of stream", host.Err())
+	}
 	t.Logf("host.Err() = %v", host.Err())
 	for range 3 {
 		select {
