@@ -16,6 +16,10 @@ import (
 // pending prefix; the rest of that Write is passed to yamux uncopied.
 const maxPrefixCopy = 32 << 10
 
+// shrinkLimit is how many bytes a stream reads before it keeps yamux's
+// receive buffer between Reads: yamux's initial window.
+const shrinkLimit = 256 << 10
+
 // stream is the net.Conn that Dial and Accept return: a yamux stream plus
 // the broker's lazy prefix. On a dialed stream the prefix is the stream
 // header; on an accepted one it is the status byte. Either way it is sent
@@ -40,6 +44,7 @@ type stream struct {
 	rerr       error       // why the acceptor rejected the stream; set before rejected
 
 	closed atomic.Bool
+	nread  atomic.Int64 // bytes read so far
 }
 
 // newDialedStream wraps a stream this side opened to the peer's id.
@@ -75,7 +80,20 @@ func (s *stream) Read(p []byte) (int, error) {
 		return 0, s.rerr
 	}
 	n, err := s.ys.Read(p)
+	s.shrink(n)
 	return n, s.ioErr(err)
+}
+
+// shrink drops yamux's receive buffer if the Read of n bytes emptied it,
+// while the stream has carried less than shrinkLimit bytes. yamux keeps a
+// stream's buffer, grown to fit the largest frame it held, for the
+// stream's whole life: for an idle served object that is most of what its
+// streams cost. A stream that carries bulk keeps it, because yamux would
+// grow a fresh buffer for every frame.
+func (s *stream) shrink(n int) {
+	if s.nread.Add(int64(n)) < shrinkLimit {
+		s.ys.Shrink() // a no-op unless the buffer is empty
+	}
 }
 
 // readFirst reads the status byte in front of the acceptor's first bytes.
