@@ -175,22 +175,23 @@ func BenchmarkStart(b *testing.B) {
 // iteration is a fresh plugin holding idleObjects of them.
 func BenchmarkIdleServedObject(b *testing.B) {
 	b.ReportAllocs()
-	var served, proxy []float64
+	var samples [4][]score // served heap, served stacks, proxy heap, proxy stacks
 	for i := 0; i < b.N; i++ {
 		s, p, err := idleServedObject(b)
 		if err != nil {
 			b.Fatal(err)
 		}
-		served, proxy = append(served, s), append(proxy, p)
-	}
-	med := func(vs []float64) float64 {
-		ss := make([]score, len(vs))
-		for i, v := range vs {
-			ss[i].ns = v
+		for j, v := range []float64{s.heap, s.stack, p.heap, p.stack} {
+			samples[j] = append(samples[j], score{bytes: v})
 		}
-		return median(ss, func(s score) float64 { return s.ns })
 	}
-	b.ReportMetric(med(served)+med(proxy), "B/object")
-	b.ReportMetric(med(served), "served-B/object")
-	b.ReportMetric(med(proxy), "proxy-B/object")
+	var med [4]float64
+	for j := range med {
+		med[j] = median(samples[j], func(s score) float64 { return s.bytes })
+	}
+	b.ReportMetric(med[0]+med[1]+med[2]+med[3], "B/object")
+	b.ReportMetric(med[0], "served-heap-B/object")
+	b.ReportMetric(med[1], "served-stack-B/object")
+	b.ReportMetric(med[2], "proxy-heap-B/object")
+	b.ReportMetric(med[3], "proxy-stack-B/object")
 }

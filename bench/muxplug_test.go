@@ -208,16 +208,20 @@ func (*memArtifact) State(name string) interface{} {
 	if name != "mem" {
 		return nil
 	}
-	return memInUse()
+	m := memInUse()
+	return []uint64{uint64(m.heap), uint64(m.stack)}
 }
 
+// mem is heap and stacks in use.
+type mem struct{ heap, stack float64 }
+
 // memInUse is heap plus stacks in use after full collections.
-func memInUse() uint64 {
+func memInUse() mem {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse + m.StackInuse
+	return mem{heap: float64(m.HeapInuse), stack: float64(m.StackInuse)}
 }
 
 func muxplugBuilderMain() int {
@@ -226,15 +230,23 @@ func muxplugBuilderMain() int {
 }
 
 // pluginMem asks a's plugin for its memory in use.
-func pluginMem(a packer.Artifact) (uint64, error) {
-	switch v := a.State("mem").(type) {
-	case uint64:
-		return v, nil
-	case int64:
-		return uint64(v), nil
-	default:
-		return 0, fmt.Errorf("State(\"mem\") = %T %v", v, v)
+func pluginMem(a packer.Artifact) (mem, error) {
+	v, ok := a.State("mem").([]interface{})
+	if !ok || len(v) != 2 {
+		return mem{}, fmt.Errorf("State(\"mem\") = %T %v", v, v)
 	}
+	var m [2]float64
+	for i, x := range v {
+		switch x := x.(type) {
+		case uint64:
+			m[i] = float64(x)
+		case int64:
+			m[i] = float64(x)
+		default:
+			return mem{}, fmt.Errorf("State(\"mem\")[%d] = %T %v", i, x, x)
+		}
+	}
+	return mem{heap: m[0], stack: m[1]}, nil
 }
 
 // idleObjects is how many artifacts the idle-memory benchmark holds.
@@ -243,36 +255,37 @@ const idleObjects = 500
 // idleServedObject launches a builder child, has it serve idleObjects
 // artifacts that the host calls once each, and returns what one costs in
 // the plugin (the served end) and in the host (the proxy end).
-func idleServedObject(b *testing.B) (served, proxy float64, err error) {
+func idleServedObject(b *testing.B) (served, proxy mem, err error) {
 	builder, err := startMuxplug(b, "muxplug-builder").Builder()
 	if err != nil {
-		return 0, 0, err
+		return served, proxy, err
 	}
 	ctx := context.Background()
 	first, err := builder.Run(ctx, nil, nil)
 	if err != nil {
-		return 0, 0, err
+		return served, proxy, err
 	}
 	pluginBefore, err := pluginMem(first)
 	if err != nil {
-		return 0, 0, err
+		return served, proxy, err
 	}
 	arts := make([]packer.Artifact, idleObjects)
 	hostBefore := memInUse()
 	for i := range arts {
 		if arts[i], err = builder.Run(ctx, nil, nil); err != nil {
-			return 0, 0, err
+			return served, proxy, err
 		}
 		if id := arts[i].Id(); id != strconv.Itoa(i+2) {
-			return 0, 0, fmt.Errorf("artifact %d: Id() = %q", i, id)
+			return served, proxy, fmt.Errorf("artifact %d: Id() = %q", i, id)
 		}
 	}
 	hostAfter := memInUse()
 	pluginAfter, err := pluginMem(first)
-	if err != nil {
-		return 0, 0, err
-	}
 	runtime.KeepAlive(arts)
-	return (float64(pluginAfter) - float64(pluginBefore)) / idleObjects,
-		(float64(hostAfter) - float64(hostBefore)) / idleObjects, nil
+	return perObject(pluginBefore, pluginAfter), perObject(hostBefore, hostAfter), err
+}
+
+// perObject is the growth from before to after, per idle object.
+func perObject(before, after mem) mem {
+	return mem{heap: (after.heap - before.heap) / idleObjects, stack: (after.stack - before.stack) / idleObjects}
 }
