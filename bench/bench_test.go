@@ -21,7 +21,7 @@ import (
 // ping-pong with a child over a raw Unix socket and over one yamux stream.
 func BenchmarkSmallCall(b *testing.B) {
 	f := startFloor(b)
-	br := muxFloor(b, f)
+	br := muxFloor(b, f, 0)
 	scores := compare(b, 200,
 		contender{"muxplug", muxplugSmall(muxplugProvisioner(b))},
 		contender{"goplugin-netrpc", goPluginSmall(startGoPlugin(b))},
@@ -103,6 +103,7 @@ func BenchmarkUpload64MiB(b *testing.B) {
 		contender{"goplugin-grpc", grpcDownloader(startGoPluginGRPC(b))},
 		contender{"floor-unix", bulkReceiver(f.dial(b, modeBulk))},
 		contender{"floor-yamux", bulkReceiver(f.stream(b, modeBulk))},
+		contender{"mux", muxBulk(b, muxFloor(b, f, 0))},
 	)
 	m := scores["muxplug"]
 	b.ReportMetric(m.ns, "ns/op")
@@ -194,4 +195,20 @@ func BenchmarkIdleServedObject(b *testing.B) {
 	b.ReportMetric(med[1], "served-stack-B/object")
 	b.ReportMetric(med[2], "proxy-heap-B/object")
 	b.ReportMetric(med[3], "proxy-stack-B/object")
+}
+
+// BenchmarkStreamWindow is the bulk transfer of BenchmarkUpload64MiB on a
+// bare broker stream with each Config.StreamWindow: the measurement behind
+// DefaultStreamWindow.
+func BenchmarkStreamWindow(b *testing.B) {
+	f := startFloor(b)
+	var cs []contender
+	for _, w := range []uint32{256 << 10, 1 << 20, 4 << 20, 16 << 20} {
+		cs = append(cs, contender{fmt.Sprintf("window-%dKiB", w>>10), muxBulk(b, muxFloor(b, f, w))})
+	}
+	scores := compare(b, 1, cs...)
+	b.ReportMetric(scores["window-16384KiB"].ns, "ns/op")
+	for name, s := range scores {
+		b.ReportMetric(bulkSize/s.ns*1e9/1e6, name+"-MB/s")
+	}
 }

@@ -3,7 +3,9 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"net"
 	"net/rpc"
 	"testing"
@@ -15,10 +17,14 @@ import (
 // Between the floors and muxplug: package mux alone, over the floor
 // child's connection in modeMux. Stream 0 echoes (a broker stream's
 // ping-pong), stream 1 serves net/rpc with the msgpack codec (mux.ServeRPC
-// and mux.DialRPC, no packer/remote or plugin). They show what each layer
-// adds to the yamux floor.
+// and mux.DialRPC, no packer/remote or plugin), stream 2 sends bulk. They
+// show what each layer adds to the yamux floor, and what the stream window
+// does to bulk.
 
-const modeMux = 'm' // run a mux.Server: stream 0 echoes, stream 1 serves Echo.Echo
+// modeMux runs a mux.Server with the Config.StreamWindow of the 4-byte
+// big-endian number after the mode byte: stream 0 echoes, stream 1 serves
+// Echo.Echo, stream 2 is in modeBulk.
+const modeMux = 'm'
 
 // Echo is the net/rpc service of the mux-rpc contender.
 type Echo struct{}
@@ -31,23 +37,38 @@ func (Echo) Echo(in []byte, out *[]byte) error {
 
 // serveMux serves c in modeMux until the connection ends.
 func serveMux(c net.Conn) {
-	b, err := mux.Server(c, nil)
+	var window [4]byte
+	if _, err := io.ReadFull(c, window[:]); err != nil {
+		return
+	}
+	b, err := mux.Server(c, &mux.Config{StreamWindow: binary.BigEndian.Uint32(window[:])})
 	if err != nil {
 		return
 	}
 	defer b.Close()
 	srv := rpc.NewServer()
 	srv.Register(Echo{})
-	go b.ServeRPC(context.Background(), 1, srv)
-	if st, err := b.Accept(context.Background(), 0); err == nil {
+	ctx := context.Background()
+	go b.ServeRPC(ctx, 1, srv)
+	go func() {
+		if st, err := b.Accept(ctx, 2); err == nil {
+			sendBulk(st)
+		}
+	}()
+	if st, err := b.Accept(ctx, 0); err == nil {
 		echo(st)
 	}
 	<-b.Done()
 }
 
-// muxFloor is the host's broker on a floor child's connection in modeMux.
-func muxFloor(b *testing.B, f *floor) *mux.Broker {
-	br, err := mux.Client(f.dial(b, modeMux), nil)
+// muxFloor is the host's broker on a floor child's connection in modeMux,
+// both ends with the given stream window (0 for the default).
+func muxFloor(b *testing.B, f *floor, window uint32) *mux.Broker {
+	c := f.dial(b, modeMux)
+	if err := binary.Write(c, binary.BigEndian, window); err != nil {
+		b.Fatal(err)
+	}
+	br, err := mux.Client(c, &mux.Config{StreamWindow: window})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,14 +76,27 @@ func muxFloor(b *testing.B, f *floor) *mux.Broker {
 	return br
 }
 
-// muxEcho is a ping-pong on the broker's stream 0.
-func muxEcho(b *testing.B, br *mux.Broker, times int) func(int) (time.Duration, error) {
-	st, err := br.Dial(context.Background(), 0)
+// muxStream dials id on br and sends the stream header at once.
+func muxStream(b *testing.B, br *mux.Broker, id uint32) net.Conn {
+	st, err := br.Dial(context.Background(), id)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	return pingPonger(st, times)
+	if _, err := st.Write(nil); err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// muxEcho is a ping-pong on the broker's stream 0.
+func muxEcho(b *testing.B, br *mux.Broker, times int) func(int) (time.Duration, error) {
+	return pingPonger(muxStream(b, br, 0), times)
+}
+
+// muxBulk receives bulk on the broker's stream 2.
+func muxBulk(b *testing.B, br *mux.Broker) func(int) (time.Duration, error) {
+	return bulkReceiver(muxStream(b, br, 2))
 }
 
 // muxRPC is a net/rpc call of pingSize bytes on the broker's stream 1.
