@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -13,18 +12,13 @@ import (
 	"github.com/hashicorp/yamux"
 )
 
-// Broker multiplexes one connection into numbered streams. Each side
-// serves objects under ids it takes from NextID and waits for them with
-// Accept; the peer reaches them with Dial. Id 0 is the main service: the
-// host (Client) dials it and the plugin (Server) accepts it.
-//
-// All methods are safe for concurrent use. A Broker is created by Client or
-// Server and lives until Close or until its connection fails, whichever
-// comes first; Done and Err report the end.
+// Broker multiplexes one connection into numbered streams (see the
+// package doc). All methods are safe for concurrent use. A Broker is
+// created by Client or Server and lives until Close or until its
+// connection fails; Done and Err report the end.
 type Broker struct {
 	sess *yamux.Session
 	cfg  Config
-	log  *slog.Logger
 	next atomic.Uint32  // the last id NextID returned
 	done chan struct{}  // closed, under mu, when the session is gone
 	wg   sync.WaitGroup // the accept loop and the stream identifiers
@@ -47,17 +41,11 @@ type parkedStream struct {
 // It takes ownership of conn, which Close closes; on error conn is left
 // open. cfg may be nil; it is copied, not retained. The error wraps
 // ErrBadConfig for an invalid cfg.
-func Client(conn net.Conn, cfg *Config) (*Broker, error) {
-	return newBroker(conn, cfg, true)
-}
+func Client(conn net.Conn, cfg *Config) (*Broker, error) { return newBroker(conn, cfg, true) }
 
-// Server starts the plugin side (the yamux server) of a session over conn.
-// It takes ownership of conn, which Close closes; on error conn is left
-// open. cfg may be nil; it is copied, not retained. The error wraps
-// ErrBadConfig for an invalid cfg.
-func Server(conn net.Conn, cfg *Config) (*Broker, error) {
-	return newBroker(conn, cfg, false)
-}
+// Server starts the plugin side (the yamux server) of a session over conn,
+// as Client does the host side.
+func Server(conn net.Conn, cfg *Config) (*Broker, error) { return newBroker(conn, cfg, false) }
 
 func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	c, err := cfg.withDefaults()
@@ -72,14 +60,8 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mux: start session: %w", err)
 	}
-	b := &Broker{
-		sess:    sess,
-		cfg:     c,
-		log:     c.Logger,
-		waiting: make(map[uint32]chan *stream),
-		parked:  make(map[uint32]*parkedStream),
-		done:    make(chan struct{}),
-	}
+	b := &Broker{sess: sess, cfg: c, done: make(chan struct{}),
+		waiting: make(map[uint32]chan *stream), parked: make(map[uint32]*parkedStream)}
 	b.wg.Add(1)
 	go b.acceptLoop()
 	return b, nil
@@ -109,7 +91,7 @@ func (b *Broker) Accept(ctx context.Context, id uint32) (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mux: accept stream %d: %w", id, err)
 	}
-	if s != nil {
+	if ch == nil {
 		return s, nil
 	}
 	return b.awaitDial(ctx, id, ch)
@@ -166,16 +148,12 @@ func (b *Broker) awaitDial(ctx context.Context, id uint32, ch chan *stream) (net
 	return nil, fmt.Errorf("mux: accept stream %d: %w", id, err)
 }
 
-// Dial opens a stream to the object the peer serves under id. It does not
-// wait for the peer: the stream header travels with the first Write (or
-// alone on a zero-length Write, or on Close), and the peer's verdict with
-// the peer's first bytes, so a Dial to an id nobody accepts succeeds and
-// the first Read fails with an error wrapping ErrRejected. Dial writes the
-// stream's opening frame (yamux's SYN) but does not wait for the peer's
-// acknowledgement; it blocks only while Config.AcceptBacklog of this
-// side's opens await theirs, until one arrives or the session ends. ctx
-// is checked before opening. The caller owns the returned conn and must
-// close it.
+// Dial opens a stream to the object the peer serves under id without
+// waiting for the peer (see the package doc): a Dial to an id nobody
+// accepts succeeds, and the first Read fails with an error wrapping
+// ErrRejected. It blocks only while Config.AcceptBacklog opens await the
+// peer's acknowledgement. ctx is checked before opening. The caller owns
+// the returned conn and must close it.
 func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, err)
@@ -216,13 +194,10 @@ func (b *Broker) Err() error {
 // directions. A stream leaves the count once both ends have closed it.
 func (b *Broker) NumStreams() int { return b.sess.NumStreams() }
 
-func (b *Broker) isDone() bool { return isClosed(b.done) }
-
-// isClosed reports whether ch is closed; ch is only ever closed, never
-// sent on.
-func isClosed(ch <-chan struct{}) bool {
+// isDone reports whether done is closed.
+func (b *Broker) isDone() bool {
 	select {
-	case <-ch:
+	case <-b.done:
 		return true
 	default:
 		return false
@@ -265,7 +240,7 @@ func (b *Broker) acceptLoop() {
 			}
 			// Only the stream's acknowledgement failed (the connection
 			// write timed out); the stream itself is lost.
-			b.log.Warn("mux: accepting a stream failed", "err", err)
+			b.cfg.Logger.Warn("mux: accepting a stream failed", "err", err)
 			continue
 		}
 		b.wg.Add(1)
@@ -279,12 +254,8 @@ func (b *Broker) identify(ys *yamux.Stream) {
 	defer b.wg.Done()
 	id, status, err := b.readHeader(ys)
 	if err != nil {
-		b.log.Debug("mux: dropping incoming stream", "err", err)
-		if status != statusAccepted {
-			b.reject(ys, status)
-		} else {
-			ys.Close()
-		}
+		b.cfg.Logger.Debug("mux: dropping incoming stream", "err", err)
+		b.reject(ys, status)
 		return
 	}
 	if p := b.route(newAcceptedStream(b, ys, id)); p != nil {
@@ -335,7 +306,7 @@ func (b *Broker) route(s *stream) *parkedStream {
 		return p
 	}
 	b.mu.Unlock()
-	b.log.Debug("mux: rejecting incoming stream", "id", s.id, "reason", rejectReason(status))
+	b.cfg.Logger.Debug("mux: rejecting incoming stream", "id", s.id, "reason", rejectReason(status))
 	b.reject(s.ys, status)
 	return nil
 }
@@ -360,13 +331,16 @@ func (b *Broker) waitParked(id uint32, p *parkedStream) {
 	}
 	b.mu.Unlock()
 	if mine {
-		b.log.Debug("mux: rejecting unaccepted stream", "id", id, "after", b.cfg.BrokerTimeout)
+		b.cfg.Logger.Debug("mux: rejecting unaccepted stream", "id", id, "after", b.cfg.BrokerTimeout)
 		b.reject(p.s.ys, statusAcceptTimeout)
 	}
 }
 
-// reject sends a rejection status and closes the stream.
+// reject sends a rejection status, unless it is statusAccepted, and
+// closes the stream.
 func (b *Broker) reject(ys *yamux.Stream, status byte) {
-	_, _ = ys.Write([]byte{status})
+	if status != statusAccepted {
+		_, _ = ys.Write([]byte{status})
+	}
 	ys.Close()
 }

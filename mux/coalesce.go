@@ -19,13 +19,10 @@ const smallFrame = 16 << 10
 // coalescingConn is the connection yamux writes to. yamux's send loop
 // writes each frame as a Write of its 12-byte header followed, for a data
 // frame, by a Write of its body: two system calls, and across processes
-// often two wake-ups of the peer, per message. coalescingConn holds the
-// header of a data frame that announces a body and writes it together
-// with that body; every other Write passes straight through.
-//
-// It is not safe for concurrent Writes, and need not be: yamux's send loop
-// is the only writer of its connection, and it always follows a data
-// frame's header with its body. Read, Close and the rest pass through.
+// often two wake-ups of the peer, per message. coalescingConn holds a data
+// frame's header and writes it with the body; other Writes pass through.
+// It is not safe for concurrent Writes and need not be: yamux's send loop
+// is its only writer, and always follows a data header with its body.
 type coalescingConn struct {
 	net.Conn
 
@@ -36,9 +33,7 @@ type coalescingConn struct {
 }
 
 // newCoalescingConn wraps conn, the connection of a yamux session.
-func newCoalescingConn(conn net.Conn) *coalescingConn {
-	return &coalescingConn{Conn: conn}
-}
+func newCoalescingConn(conn net.Conn) *coalescingConn { return &coalescingConn{Conn: conn} }
 
 // isDataHeader reports whether p is exactly the header of a data frame
 // that has a body, which is what yamux writes right before that body.

@@ -1,64 +1,48 @@
 package mux
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/yamux"
 )
 
 // Defaults applied by Client and Server to the zero fields of a Config.
+// Only the window moves a benchmark (bench/); the others are yamux's own
+// defaults, except the write timeout.
 const (
 	// DefaultStreamWindow is the default Config.StreamWindow. Moving
 	// 64 MiB in 1 MiB writes to a child process (bench/:
 	// BenchmarkStreamWindow), yamux's own 256 KiB window stalls the sender
-	// and reaches ~0.7x of what 4 MiB does; 1 MiB ~0.85x; 16 MiB is no
-	// faster than 4 MiB. The window bounds how much a stream whose reader
-	// is slow can buffer, so it is also the worst-case memory of such a
-	// stream.
+	// and reaches ~0.7x of what 4 MiB does, 1 MiB ~0.85x; 16 MiB is no
+	// faster than 4 MiB. The window is also the most a stream whose
+	// reader is slow may buffer.
 	DefaultStreamWindow uint32 = 4 << 20
 
 	// MinStreamWindow is the smallest accepted Config.StreamWindow; yamux
 	// starts every stream with a window of this size.
 	MinStreamWindow uint32 = 256 << 10
 
-	// DefaultKeepAliveInterval is the default Config.KeepAliveInterval,
-	// yamux's own. A keepalive costs one ping frame each way per interval,
-	// which no benchmark can see; between local processes a dead peer is
-	// usually noticed sooner, when its connection closes.
-	DefaultKeepAliveInterval = 30 * time.Second
-
-	// DefaultConnectionWriteTimeout is the default
-	// Config.ConnectionWriteTimeout. See the field for why it is long.
-	DefaultConnectionWriteTimeout = 5 * time.Minute
-
-	// DefaultAcceptBacklog is the default Config.AcceptBacklog, yamux's
-	// own: far more opens than a plugin has in flight at once.
-	DefaultAcceptBacklog = 256
-
-	// DefaultStreamOpenTimeout is the default Config.StreamOpenTimeout,
-	// yamux's own.
-	DefaultStreamOpenTimeout = 75 * time.Second
-
-	// DefaultStreamCloseTimeout is the default Config.StreamCloseTimeout,
-	// yamux's own.
-	DefaultStreamCloseTimeout = 5 * time.Minute
-
-	// DefaultBrokerTimeout is the default Config.BrokerTimeout.
-	DefaultBrokerTimeout = 30 * time.Second
+	DefaultKeepAliveInterval      = 30 * time.Second // Config.KeepAliveInterval's
+	DefaultConnectionWriteTimeout = 5 * time.Minute  // Config.ConnectionWriteTimeout's; see there
+	DefaultAcceptBacklog          = 256              // Config.AcceptBacklog's
+	DefaultStreamOpenTimeout      = 75 * time.Second // Config.StreamOpenTimeout's
+	DefaultStreamCloseTimeout     = 5 * time.Minute  // Config.StreamCloseTimeout's
+	DefaultBrokerTimeout          = 30 * time.Second // Config.BrokerTimeout's
 )
 
 // yamuxWriteTimeout is yamux's own default connection write timeout, the
 // value a negative Config.ConnectionWriteTimeout selects.
 const yamuxWriteTimeout = 10 * time.Second
 
-// Config tunes a session: the hashicorp/yamux session under the broker, and
-// the broker itself. The zero value works: Client and Server copy the
-// Config, replace every zero field by its documented default and validate
-// the result; they never modify the caller's Config. Both ends of a
-// connection should use the same values, although the protocol does not
-// require it.
+// Config tunes a session: the hashicorp/yamux session under the broker,
+// and the broker. The zero value works: Client and Server copy the Config,
+// replace every zero field by its documented default and validate the
+// result; they never modify the caller's Config. Both ends should use the
+// same values, although the protocol does not require it.
 type Config struct {
 	// StreamWindow is the largest receive window of a stream, in bytes
 	// (yamux's MaxStreamWindowSize): how far a writer may run ahead of its
@@ -72,38 +56,31 @@ type Config struct {
 	KeepAliveInterval time.Duration
 
 	// ConnectionWriteTimeout bounds how long a frame may wait to be written
-	// to the connection, and how long a keepalive ping may wait for its
-	// answer. A stream Write that runs out of it fails; an unanswered ping
-	// ends the session with ErrKeepAliveTimeout. A frame may carry a whole
-	// write of up to StreamWindow bytes, and behind a saturated connection
-	// it queues behind others: yamux's 10s default failed multi-gigabyte
+	// to the connection (a stream Write that runs out of it fails), and how
+	// long a keepalive ping may wait for its answer (the session then ends
+	// with ErrKeepAliveTimeout). Behind a saturated connection a frame
+	// queues behind others: yamux's 10s default failed multi-gigabyte
 	// transfers to a busy peer. Zero therefore means
-	// DefaultConnectionWriteTimeout (5 minutes), long enough for any
-	// healthy local transfer while still catching a wedged peer. A negative
-	// value selects yamux's own 10s default, the shortest sensible value.
-	// Because a keepalive waits this long for its answer, a peer that
-	// stops answering without closing the connection is detected after
-	// KeepAliveInterval plus ConnectionWriteTimeout.
+	// DefaultConnectionWriteTimeout (5 minutes); a negative value selects
+	// yamux's 10s. A peer that stops answering without closing the
+	// connection is detected after KeepAliveInterval plus this.
 	ConnectionWriteTimeout time.Duration
 
 	// AcceptBacklog is how many streams the peer opened may wait for the
-	// broker to take them (the peer's further opens are reset), and how
-	// many of this side's opens may await the peer's acknowledgement
-	// before Dial blocks. Zero means DefaultAcceptBacklog (256); negative
-	// is an error.
+	// broker (yamux resets the peer's further opens), and how many of this
+	// side's opens may await the peer's acknowledgement before Dial
+	// blocks. Zero means DefaultAcceptBacklog (256); negative is an error.
 	AcceptBacklog int
 
 	// StreamOpenTimeout is how long an opened stream may wait for the
 	// peer's acknowledgement before yamux declares the connection dead and
-	// closes the session. It does not delay Dial, which never waits for the
-	// acknowledgement. Zero means DefaultStreamOpenTimeout (75s); a
-	// negative value disables the check.
+	// ends the session; Dial does not wait for it. Zero means
+	// DefaultStreamOpenTimeout (75s); a negative value disables the check.
 	StreamOpenTimeout time.Duration
 
 	// StreamCloseTimeout is how long a stream closed on this side waits for
-	// the peer to close its side too before yamux forgets the stream and
-	// resets it. Zero means DefaultStreamCloseTimeout (5 minutes); a
-	// negative value waits forever.
+	// the peer to close its side before yamux forgets and resets it. Zero
+	// means DefaultStreamCloseTimeout (5 minutes); negative waits forever.
 	StreamCloseTimeout time.Duration
 
 	// BrokerTimeout is how long an incoming stream waits for a matching
@@ -117,6 +94,15 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// orDefault returns v, or def if v is zero.
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
 // withDefaults returns a copy of c (nil allowed) with every zero field
 // replaced by its default, or an error wrapping ErrBadConfig.
 func (c *Config) withDefaults() (Config, error) {
@@ -124,47 +110,26 @@ func (c *Config) withDefaults() (Config, error) {
 	if c != nil {
 		cfg = *c
 	}
-	if cfg.StreamWindow == 0 {
-		cfg.StreamWindow = DefaultStreamWindow
-	}
-	if cfg.KeepAliveInterval == 0 {
-		cfg.KeepAliveInterval = DefaultKeepAliveInterval
-	}
-	switch {
-	case cfg.ConnectionWriteTimeout == 0:
-		cfg.ConnectionWriteTimeout = DefaultConnectionWriteTimeout
-	case cfg.ConnectionWriteTimeout < 0:
+	cfg.StreamWindow = orDefault(cfg.StreamWindow, DefaultStreamWindow)
+	cfg.KeepAliveInterval = orDefault(cfg.KeepAliveInterval, DefaultKeepAliveInterval)
+	cfg.ConnectionWriteTimeout = orDefault(cfg.ConnectionWriteTimeout, DefaultConnectionWriteTimeout)
+	if cfg.ConnectionWriteTimeout < 0 {
 		cfg.ConnectionWriteTimeout = yamuxWriteTimeout
 	}
-	if cfg.AcceptBacklog == 0 {
-		cfg.AcceptBacklog = DefaultAcceptBacklog
-	}
-	if cfg.StreamOpenTimeout == 0 {
-		cfg.StreamOpenTimeout = DefaultStreamOpenTimeout
-	}
-	if cfg.StreamCloseTimeout == 0 {
-		cfg.StreamCloseTimeout = DefaultStreamCloseTimeout
-	}
-	if cfg.BrokerTimeout == 0 {
-		cfg.BrokerTimeout = DefaultBrokerTimeout
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	return cfg, cfg.validate()
-}
-
-// validate reports the first invalid field of a defaulted Config.
-func (c *Config) validate() error {
+	cfg.AcceptBacklog = orDefault(cfg.AcceptBacklog, DefaultAcceptBacklog)
+	cfg.StreamOpenTimeout = orDefault(cfg.StreamOpenTimeout, DefaultStreamOpenTimeout)
+	cfg.StreamCloseTimeout = orDefault(cfg.StreamCloseTimeout, DefaultStreamCloseTimeout)
+	cfg.BrokerTimeout = orDefault(cfg.BrokerTimeout, DefaultBrokerTimeout)
+	cfg.Logger = orDefault(cfg.Logger, slog.Default())
 	switch {
-	case c.StreamWindow < MinStreamWindow:
-		return fmt.Errorf("%w: StreamWindow %d is below the minimum %d", ErrBadConfig, c.StreamWindow, MinStreamWindow)
-	case c.AcceptBacklog < 0:
-		return fmt.Errorf("%w: AcceptBacklog %d is negative", ErrBadConfig, c.AcceptBacklog)
-	case c.BrokerTimeout < 0:
-		return fmt.Errorf("%w: BrokerTimeout %v is negative", ErrBadConfig, c.BrokerTimeout)
+	case cfg.StreamWindow < MinStreamWindow:
+		return cfg, fmt.Errorf("%w: StreamWindow %d is below the minimum %d", ErrBadConfig, cfg.StreamWindow, MinStreamWindow)
+	case cfg.AcceptBacklog < 0:
+		return cfg, fmt.Errorf("%w: AcceptBacklog %d is negative", ErrBadConfig, cfg.AcceptBacklog)
+	case cfg.BrokerTimeout < 0:
+		return cfg, fmt.Errorf("%w: BrokerTimeout %v is negative", ErrBadConfig, cfg.BrokerTimeout)
 	}
-	return nil
+	return cfg, nil
 }
 
 // yamuxConfig translates a defaulted, valid Config for yamux.
@@ -183,4 +148,30 @@ func (c *Config) yamuxConfig() *yamux.Config {
 		yc.KeepAliveInterval = DefaultKeepAliveInterval // unused, but yamux wants it positive
 	}
 	return yc
+}
+
+// yamuxLogger passes yamux's log lines to a slog.Logger (it implements
+// yamux.Logger, whose only caller is Printf). yamux starts each line with
+// "[ERR] " or "[WARN] ", which becomes the record's level.
+type yamuxLogger struct{ l *slog.Logger }
+
+func (y yamuxLogger) Print(v ...interface{})   { y.Printf("%s", fmt.Sprint(v...)) }
+func (y yamuxLogger) Println(v ...interface{}) { y.Printf("%s", fmt.Sprint(v...)) }
+
+func (y yamuxLogger) Printf(format string, v ...interface{}) {
+	level, msg := parseYamuxLine(fmt.Sprintf(format, v...))
+	y.l.Log(context.Background(), level, msg, "component", "yamux")
+}
+
+// parseYamuxLine splits a yamux log line into a level and a message; a
+// line without a known prefix is logged at LevelInfo.
+func parseYamuxLine(line string) (slog.Level, string) {
+	line = strings.TrimRight(line, "\n")
+	if rest, ok := strings.CutPrefix(line, "[ERR] "); ok {
+		return slog.LevelError, rest
+	}
+	if rest, ok := strings.CutPrefix(line, "[WARN] "); ok {
+		return slog.LevelWarn, rest
+	}
+	return slog.LevelInfo, line
 }

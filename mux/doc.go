@@ -66,19 +66,16 @@
 // # Lifetime
 //
 // A Broker ends when Close is called or its connection fails; Done is then
-// closed and Err says why. Pending Accepts and Dials return errors that
-// wrap ErrClosed, blocked stream Writes fail, and pending net/rpc calls
-// fail. Nothing waits for the peer.
+// closed and Err says why. Pending Accepts, Dials, stream Writes and
+// net/rpc calls fail with errors wrapping ErrClosed; nothing waits for
+// the peer.
 //
 // A stream Read returns io.EOF only while the session is up: the peer
-// closed its side cleanly. yamux ends every stream of a lost session as
-// if its peer had closed it, so once the session has ended, a Read that
+// closed its side cleanly. yamux ends the streams of a lost session as if
+// their peer had closed them, so once the session has ended a Read that
 // has returned the bytes already received fails with the broker's error,
-// which wraps ErrClosed and the cause. A lost session is therefore never
-// mistaken for a clean end of stream; the price is that a stream whose
-// peer closed it just before the connection went away may report the
-// loss rather than io.EOF. A protocol that must tell a complete transfer
-// from a truncated one can rely on this, or confirm completion in band,
-// as an RPC reply does. A stream the peer's yamux reset fails with an
-// error wrapping ErrStreamReset.
+// which wraps ErrClosed and the cause: a lost session is never mistaken
+// for a clean end of stream, at the price that a stream whose peer closed
+// it just before the connection went away may report the loss instead of
+// io.EOF. A stream the peer's yamux reset fails with ErrStreamReset.
 package mux

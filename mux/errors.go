@@ -9,25 +9,23 @@ import (
 )
 
 // ErrClosed is returned by every operation on a Broker whose session has
-// ended, whether by Close or because the connection failed. Err wraps it
-// together with the cause of a connection failure.
+// ended, by Close or because the connection failed; Err wraps it with the
+// cause of a failure. It is also a rejection reason: the acceptor closing.
 var ErrClosed = errors.New("mux: closed")
 
-// ErrDuplicateID is returned by Accept when another Accept is already
-// waiting for the same id. It is also the reason code a dialer receives
-// when the acceptor already has a stream for that id waiting to be
-// accepted; the second stream is rejected, never silently dropped.
+// ErrDuplicateID is returned by an Accept for an id another Accept waits
+// for, and is the reason a dialer's stream is rejected when one for the
+// same id was already waiting to be accepted (never silently dropped).
 var ErrDuplicateID = errors.New("mux: duplicate stream id")
 
-// ErrAcceptTimeout is returned by Accept when nobody dialed the id within
-// Config.BrokerTimeout, and it is the reason a dialer receives for a stream
-// that nobody accepted within the acceptor's BrokerTimeout.
+// ErrAcceptTimeout is returned by an Accept nobody dialed within
+// Config.BrokerTimeout, and is the reason a dialer's stream is rejected
+// when nobody accepted it within the acceptor's BrokerTimeout.
 var ErrAcceptTimeout = errors.New("mux: accept timeout")
 
-// ErrRejected is wrapped by the error a dialer's first Read returns when
-// the acceptor refused the stream. The same error also wraps the reason
-// (ErrAcceptTimeout, ErrDuplicateID, ErrClosed or ErrBadHeader) when the
-// acceptor sent a reason this package knows.
+// ErrRejected is wrapped by the error of a dialer's Read (and Write) once
+// the acceptor refused the stream, together with the reason
+// (ErrAcceptTimeout, ErrDuplicateID, ErrClosed or ErrBadHeader) if known.
 var ErrRejected = errors.New("mux: stream rejected by peer")
 
 // ErrBadHeader is the reason an acceptor gives for a stream whose header it
@@ -38,15 +36,13 @@ var ErrBadHeader = errors.New("mux: bad stream header")
 // invalid Config.
 var ErrBadConfig = errors.New("mux: invalid config")
 
-// ErrProtocol is wrapped by Err when the session ended because a frame
-// broke the yamux protocol: an unknown version or frame type, data beyond
-// a stream's receive window, a stream opened twice, an unexpected flag.
+// ErrProtocol is wrapped by Err when a frame broke the yamux protocol: an
+// unknown version or type, data beyond a window, an unexpected flag.
 var ErrProtocol = errors.New("mux: protocol error")
 
-// ErrStreamReset is wrapped by the error of a stream Read or Write after
-// the peer reset the stream: its yamux refused the stream because too
-// many were waiting to be accepted, or gave up waiting for this side to
-// close a stream it had closed (Config.StreamCloseTimeout).
+// ErrStreamReset is wrapped by a stream's Read or Write error once the
+// peer's yamux reset it: its accept backlog was full, or it gave up on a
+// stream it had closed (Config.StreamCloseTimeout).
 var ErrStreamReset = errors.New("mux: stream reset by peer")
 
 // ErrKeepAliveTimeout is wrapped by Err when the peer did not answer a
@@ -60,9 +56,7 @@ func closedError(cause error) error {
 	case cause == nil:
 		return ErrClosed
 	case errors.Is(cause, io.EOF):
-		// The connection ended under the session: to the streams that
-		// is a truncation, never the clean end io.EOF would claim.
-		cause = io.ErrUnexpectedEOF
+		cause = io.ErrUnexpectedEOF // to the streams, a truncation, not a clean end
 	}
 	return fmt.Errorf("%w: session lost: %w", ErrClosed, cause)
 }

@@ -21,12 +21,10 @@ const maxPrefixCopy = 32 << 10
 const shrinkLimit = 256 << 10
 
 // stream is the net.Conn that Dial and Accept return: a yamux stream plus
-// the broker's lazy prefix. On a dialed stream the prefix is the stream
-// header; on an accepted one it is the status byte. Either way it is sent
-// in the same Write as the first payload, so it costs no frame of its own.
-//
-// A dialed stream also consumes the acceptor's status byte on its first
-// Read. Idle streams hold no buffers of their own.
+// the broker's lazy prefix, the stream header on a dialed stream and the
+// status byte on an accepted one, sent in the same Write as the first
+// payload. A dialed stream consumes the acceptor's status byte on its
+// first Read.
 type stream struct {
 	ys *yamux.Stream
 	b  *Broker
@@ -35,8 +33,7 @@ type stream struct {
 	pending atomic.Bool // prefix not sent yet; only cleared under wmu
 	wmu     sync.Mutex  // serialises sending the prefix
 	prefix  [headerSize]byte
-	npre    int  // length of prefix
-	dialed  bool // the dialer's side: flush the prefix on Close, read a status byte
+	npre    int // length of prefix: headerSize on the dialer's side, 1 on the acceptor's
 
 	needStatus atomic.Bool // a dialed stream has not read its status byte yet
 	rmu        sync.Mutex  // serialises reading the status byte
@@ -49,9 +46,7 @@ type stream struct {
 
 // newDialedStream wraps a stream this side opened to the peer's id.
 func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
-	s := &stream{ys: ys, b: b, id: id, dialed: true}
-	s.prefix = encodeHeader(id)
-	s.npre = headerSize
+	s := &stream{ys: ys, b: b, id: id, prefix: encodeHeader(id), npre: headerSize}
 	s.pending.Store(true)
 	s.needStatus.Store(true)
 	return s
@@ -59,9 +54,7 @@ func newDialedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
 
 // newAcceptedStream wraps an incoming stream whose header announced id.
 func newAcceptedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
-	s := &stream{ys: ys, b: b, id: id}
-	s.prefix[0] = statusAccepted
-	s.npre = 1
+	s := &stream{ys: ys, b: b, id: id, prefix: [headerSize]byte{statusAccepted}, npre: 1}
 	s.pending.Store(true)
 	return s
 }
@@ -70,65 +63,46 @@ func newAcceptedStream(b *Broker, ys *yamux.Stream, id uint32) *stream {
 // acceptor's status byte and fails with an error wrapping ErrRejected if
 // the acceptor refused the stream.
 func (s *stream) Read(p []byte) (int, error) {
-	if s.closed.Load() {
+	switch {
+	case s.closed.Load():
 		return 0, net.ErrClosed
-	}
-	if s.needStatus.Load() {
+	case s.needStatus.Load():
 		return s.readFirst(p)
-	}
-	if s.rejected.Load() {
+	case s.rejected.Load():
 		return 0, s.rerr
 	}
 	n, err := s.ys.Read(p)
-	s.shrink(n)
-	return n, s.ioErr(err)
-}
-
-// shrink drops yamux's receive buffer if the Read of n bytes emptied it,
-// while the stream has carried less than shrinkLimit bytes. yamux keeps a
-// stream's buffer, grown to fit the largest frame it held, for the
-// stream's whole life: for an idle served object that is most of what its
-// streams cost. A stream that carries bulk keeps it, because yamux would
-// grow a fresh buffer for every frame.
-func (s *stream) shrink(n int) {
+	// yamux keeps a stream's receive buffer, grown to its largest frame,
+	// for the stream's life: most of what an idle served object's streams
+	// cost. Drop it once emptied, unless the stream carries bulk, for which
+	// yamux would grow a fresh buffer for every frame.
 	if s.nread.Add(int64(n)) < shrinkLimit {
 		s.ys.Shrink() // a no-op unless the buffer is empty
 	}
+	return n, s.ioErr(err)
 }
 
-// readFirst reads the status byte in front of the acceptor's first bytes.
-// An end of stream before it is a plain io.EOF.
+// readFirst reads the status byte in front of the acceptor's first bytes,
+// then payload. An end of stream before the status is a plain io.EOF.
 func (s *stream) readFirst(p []byte) (int, error) {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	if !s.needStatus.Load() {
-		return s.Read(p)
-	}
 	if len(p) == 0 {
 		return 0, nil
 	}
-	for {
-		n, err := s.ys.Read(p)
-		if n == 0 {
-			if err != nil {
-				return 0, s.ioErr(err)
-			}
-			continue
-		}
-		if status := p[0]; status != statusAccepted {
-			s.rerr = rejectError(s.id, status)
-			s.rejected.Store(true)
-			s.needStatus.Store(false)
-			return 0, s.rerr
-		}
-		s.needStatus.Store(false)
-		n = copy(p, p[1:n])
-		if n > 0 || err != nil {
-			return n, s.ioErr(err)
-		}
-		n, err = s.ys.Read(p)
-		return n, s.ioErr(err)
+	if !s.needStatus.Load() {
+		return s.Read(p)
 	}
+	var status [1]byte
+	if _, err := io.ReadFull(s.ys, status[:]); err != nil {
+		return 0, s.ioErr(err)
+	}
+	if status[0] != statusAccepted {
+		s.rerr = rejectError(s.id, status[0])
+		s.rejected.Store(true)
+	}
+	s.needStatus.Store(false)
+	return s.Read(p)
 }
 
 // Write writes p. The first Write carries the pending prefix; a
@@ -136,12 +110,12 @@ func (s *stream) readFirst(p []byte) (int, error) {
 // Write is atomic with respect to other Writes.
 func (s *stream) Write(p []byte) (int, error) {
 	if s.pending.Load() {
-		return s.writeFirst(p)
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		if s.pending.Load() {
+			return s.writePrefixed(p)
+		}
 	}
-	return s.write(p)
-}
-
-func (s *stream) write(p []byte) (int, error) {
 	if s.rejected.Load() {
 		return 0, s.rerr
 	}
@@ -149,26 +123,14 @@ func (s *stream) write(p []byte) (int, error) {
 	return n, s.ioErr(err)
 }
 
-// writeFirst writes p with the prefix unless another Write sent it first.
-func (s *stream) writeFirst(p []byte) (int, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if !s.pending.Load() {
-		return s.write(p)
-	}
-	return s.writePrefixed(p)
-}
-
 // writePrefixed sends the prefix in the same yamux Write as the start of
 // p, then the rest of p. It is called with wmu held while pending is set.
 func (s *stream) writePrefixed(p []byte) (int, error) {
 	head := p[:min(len(p), maxPrefixCopy)]
-	buf := make([]byte, 0, s.npre+len(head))
-	buf = append(append(buf, s.prefix[:s.npre]...), head...)
+	buf := append(append(make([]byte, 0, s.npre+len(head)), s.prefix[:s.npre]...), head...)
 	n, err := s.ys.Write(buf)
 	s.pending.Store(false)
-	n = max(n-s.npre, 0)
-	if err != nil || n == len(p) {
+	if n = max(n-s.npre, 0); err != nil || n == len(p) {
 		return n, s.ioErr(err)
 	}
 	m, err := s.ys.Write(p[n:])
@@ -183,7 +145,7 @@ func (s *stream) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	if s.dialed && s.pending.Load() && s.wmu.TryLock() {
+	if s.npre == headerSize && s.pending.Load() && s.wmu.TryLock() {
 		if s.pending.Load() {
 			_, _ = s.writePrefixed(nil)
 		}
@@ -200,8 +162,8 @@ func (s *stream) Close() error {
 // ioErr translates a yamux error for the caller. A stream closed locally
 // gives net.ErrClosed and an expired deadline os.ErrDeadlineExceeded, as
 // net.Conn requires. Once the session has ended, any error, io.EOF
-// included, becomes the broker's error: yamux ends every stream of a lost
-// session as if its peer had closed it, and a lost session must never
+// included, becomes the broker's error: yamux ends the streams of a lost
+// session as if their peer had closed them, and a lost session must never
 // pass for a clean end of stream. Otherwise io.EOF stays io.EOF and a
 // reset wraps ErrStreamReset.
 func (s *stream) ioErr(err error) error {

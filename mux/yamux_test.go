@@ -62,8 +62,6 @@ func TestParseYamuxLine(t *testing.T) {
 	}{
 		{"[ERR] yamux: Failed to read header: boom", slog.LevelError, "yamux: Failed to read header: boom"},
 		{"[WARN] yamux: frame for missing stream\n", slog.LevelWarn, "yamux: frame for missing stream"},
-		{"[INFO] yamux: hello", slog.LevelInfo, "yamux: hello"},
-		{"[DEBUG] yamux: detail", slog.LevelDebug, "yamux: detail"},
 		{"no prefix", slog.LevelInfo, "no prefix"},
 	}
 	for _, tt := range tests {
