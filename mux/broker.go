@@ -2,6 +2,7 @@ package mux
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -20,12 +21,14 @@ type Broker struct {
 	sess *yamux.Session
 	cfg  Config
 	next atomic.Uint32  // the last id NextID returned
+	lost atomic.Bool    // the connection failed: done is closed or about to be
 	done chan struct{}  // closed, under mu, when the session is gone
 	wg   sync.WaitGroup // the accept loop and the stream identifiers
 
 	mu      sync.Mutex               // guards the fields below
 	waiting map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
 	parked  map[uint32]*parkedStream // identified streams no Accept waited for
+	streams map[*stream]struct{}     // streams handed out and not closed
 	closing bool                     // set with err, before done is closed
 	err     error                    // why the broker is done; read-only once done is closed
 }
@@ -52,16 +55,15 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
+	b := &Broker{cfg: c, done: make(chan struct{}), waiting: make(map[uint32]chan *stream),
+		parked: make(map[uint32]*parkedStream), streams: make(map[*stream]struct{})}
 	open := yamux.Server
 	if client {
 		open = yamux.Client
 	}
-	sess, err := open(newCoalescingConn(conn), c.yamuxConfig())
-	if err != nil {
+	if b.sess, err = open(newCoalescingConn(conn, b.connFailed), c.yamuxConfig(b.ending)); err != nil {
 		return nil, fmt.Errorf("mux: start session: %w", err)
 	}
-	b := &Broker{sess: sess, cfg: c, done: make(chan struct{}),
-		waiting: make(map[uint32]chan *stream), parked: make(map[uint32]*parkedStream)}
 	b.wg.Add(1)
 	go b.acceptLoop()
 	return b, nil
@@ -165,7 +167,7 @@ func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.sessionErr(err))
 	}
-	return newDialedStream(b, ys, id), nil
+	return b.track(newDialedStream(b, ys, id)), nil
 }
 
 // Close closes the session, its connection and every stream, makes pending
@@ -194,6 +196,9 @@ func (b *Broker) Err() error {
 // directions. A stream leaves the count once both ends have closed it.
 func (b *Broker) NumStreams() int { return b.sess.NumStreams() }
 
+// ending reports whether the broker is done or its connection failed.
+func (b *Broker) ending() bool { return b.lost.Load() || b.isDone() }
+
 // isDone reports whether done is closed.
 func (b *Broker) isDone() bool {
 	select {
@@ -205,16 +210,68 @@ func (b *Broker) isDone() bool {
 }
 
 // shutdown ends the broker for cause (nil for a local Close) and closes
-// the session. Only its first call sets the error.
+// the session.
 func (b *Broker) shutdown(cause error) {
+	b.end(cause)
+	b.sess.Close()
+}
+
+// end marks the broker done for cause (only its first call sets the
+// error) and wakes every Read and Write of its streams, which then fail
+// with the broker's error. It must run before yamux closes the session:
+// from the moment yamux marks the session closed until it has closed every
+// stream, each goroutine waiting in a stream's Read or Write spins, and a
+// few hundred idle served objects' readers then starve the shutdown for
+// seconds.
+func (b *Broker) end(cause error) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if !b.closing {
 		b.closing = true
 		b.err = closedError(cause)
 		close(b.done)
 	}
+	b.wakeLocked()
+}
+
+// connFailed is called by the coalescing conn when a Read of the
+// connection fails, before yamux sees the error. A connection closed on
+// this side was closed by Close or by yamux, which report why themselves.
+func (b *Broker) connFailed(err error) {
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
+		b.mu.Lock()
+		b.wakeLocked()
+		b.mu.Unlock()
+		return
+	}
+	b.end(err)
+}
+
+// wakeLocked makes every blocked and later Read and Write of the broker's
+// streams return; it is called with mu held once the broker is ending.
+func (b *Broker) wakeLocked() {
+	b.lost.Store(true)
+	for s := range b.streams {
+		_ = s.ys.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+// track records a stream handed out, so that end can wake it.
+func (b *Broker) track(s *stream) *stream {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.streams[s] = struct{}{}
+	if b.closing {
+		_ = s.ys.SetDeadline(time.Unix(1, 0))
+	}
+	return s
+}
+
+// untrack forgets a closed stream.
+func (b *Broker) untrack(s *stream) {
+	b.mu.Lock()
+	delete(b.streams, s)
 	b.mu.Unlock()
-	b.sess.Close()
 }
 
 // sessionErr reports a yamux error of a session operation as the
@@ -258,7 +315,7 @@ func (b *Broker) identify(ys *yamux.Stream) {
 		b.reject(ys, status)
 		return
 	}
-	if p := b.route(newAcceptedStream(b, ys, id)); p != nil {
+	if p := b.route(b.track(newAcceptedStream(b, ys, id))); p != nil {
 		b.waitParked(id, p)
 	}
 }

@@ -26,14 +26,28 @@ const smallFrame = 16 << 10
 type coalescingConn struct {
 	net.Conn
 
+	lost func(error) // called by Read when the connection fails
+
 	held    bool                  // hdr is a data-frame header waiting for its body
 	hdr     [frameHeaderSize]byte // the held header
 	scratch []byte                // header and small body; grows to smallFrame
 	vec     [2][]byte             // header and large body, for bufs
 }
 
-// newCoalescingConn wraps conn, the connection of a yamux session.
-func newCoalescingConn(conn net.Conn) *coalescingConn { return &coalescingConn{Conn: conn} }
+// newCoalescingConn wraps conn, the connection of a yamux session; lost
+// is called with the error of a failed Read, before yamux sees it.
+func newCoalescingConn(conn net.Conn, lost func(error)) *coalescingConn {
+	return &coalescingConn{Conn: conn, lost: lost}
+}
+
+// Read reads from the connection; only yamux's receive loop calls it.
+func (c *coalescingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.lost(err)
+	}
+	return n, err
+}
 
 // isDataHeader reports whether p is exactly the header of a data frame
 // that has a body, which is what yamux writes right before that body.

@@ -93,7 +93,7 @@ func TestCoalescingConn(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recordingConn{}
-			c := newCoalescingConn(rec)
+			c := newCoalescingConn(rec, nil)
 			for i, p := range tt.in {
 				if n, err := c.Write(p); n != len(p) || err != nil {
 					t.Fatalf("write %d of %d bytes = %d, %v", i, len(p), n, err)
@@ -110,7 +110,7 @@ func TestCoalescingConn(t *testing.T) {
 // whole, header first, and that the Write reports the body's length.
 func TestCoalescingConnWritev(t *testing.T) {
 	c1, c2 := connPair(t, "unix")
-	c := newCoalescingConn(c1)
+	c := newCoalescingConn(c1, nil)
 	body := pattern(smallFrame * 4)
 	hdr := frame(typeData, 0, 3, uint32(len(body)))
 	go func() {

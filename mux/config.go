@@ -132,8 +132,9 @@ func (c *Config) withDefaults() (Config, error) {
 	return cfg, nil
 }
 
-// yamuxConfig translates a defaulted, valid Config for yamux.
-func (c *Config) yamuxConfig() *yamux.Config {
+// yamuxConfig translates a defaulted, valid Config for yamux; ending
+// reports whether the session is being closed.
+func (c *Config) yamuxConfig(ending func() bool) *yamux.Config {
 	yc := &yamux.Config{
 		AcceptBacklog:          c.AcceptBacklog,
 		EnableKeepAlive:        c.KeepAliveInterval > 0,
@@ -142,7 +143,7 @@ func (c *Config) yamuxConfig() *yamux.Config {
 		MaxStreamWindowSize:    c.StreamWindow,
 		StreamOpenTimeout:      max(c.StreamOpenTimeout, 0),
 		StreamCloseTimeout:     max(c.StreamCloseTimeout, 0),
-		Logger:                 yamuxLogger{c.Logger},
+		Logger:                 yamuxLogger{c.Logger, ending},
 	}
 	if !yc.EnableKeepAlive {
 		yc.KeepAliveInterval = DefaultKeepAliveInterval // unused, but yamux wants it positive
@@ -152,14 +153,22 @@ func (c *Config) yamuxConfig() *yamux.Config {
 
 // yamuxLogger passes yamux's log lines to a slog.Logger (it implements
 // yamux.Logger, whose only caller is Printf). yamux starts each line with
-// "[ERR] " or "[WARN] ", which becomes the record's level.
-type yamuxLogger struct{ l *slog.Logger }
+// "[ERR] " or "[WARN] ", which becomes the record's level, except that
+// once the session is being closed (ending), when yamux complains of every
+// write it can no longer make, lines are logged at LevelDebug.
+type yamuxLogger struct {
+	l      *slog.Logger
+	ending func() bool
+}
 
 func (y yamuxLogger) Print(v ...interface{})   { y.Printf("%s", fmt.Sprint(v...)) }
 func (y yamuxLogger) Println(v ...interface{}) { y.Printf("%s", fmt.Sprint(v...)) }
 
 func (y yamuxLogger) Printf(format string, v ...interface{}) {
 	level, msg := parseYamuxLine(fmt.Sprintf(format, v...))
+	if y.ending() {
+		level = slog.LevelDebug
+	}
 	y.l.Log(context.Background(), level, msg, "component", "yamux")
 }
 

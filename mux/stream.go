@@ -151,6 +151,7 @@ func (s *stream) Close() error {
 		}
 		s.wmu.Unlock()
 	}
+	s.b.untrack(s)
 	err := s.ys.Close()
 	// yamux's Close is a half close that leaves a blocked Read waiting for
 	// the peer; a deadline in the past wakes it, and ioErr then reports
@@ -172,11 +173,11 @@ func (s *stream) ioErr(err error) error {
 		return nil
 	case s.closed.Load():
 		return net.ErrClosed
-	case err == yamux.ErrTimeout:
-		return fmt.Errorf("mux: stream %d: %w", s.id, os.ErrDeadlineExceeded)
-	case s.b.sess.IsClosed():
+	case s.b.ending() || s.b.sess.IsClosed():
 		<-s.b.done // the accept loop records the cause as soon as it sees the end
 		return fmt.Errorf("mux: stream %d: %w", s.id, s.b.err)
+	case err == yamux.ErrTimeout:
+		return fmt.Errorf("mux: stream %d: %w", s.id, os.ErrDeadlineExceeded)
 	case err == io.EOF:
 		return io.EOF
 	}

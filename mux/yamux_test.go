@@ -35,7 +35,7 @@ func TestYamuxConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			yc := c.yamuxConfig()
+			yc := c.yamuxConfig(func() bool { return false })
 			if err := yamux.VerifyConfig(yc); err != nil {
 				t.Fatalf("yamux refuses the config of %+v: %v", tt.in, err)
 			}
@@ -200,8 +200,16 @@ func TestStreamReset(t *testing.T) {
 	cfg.AcceptBacklog = 1
 	yamuxPeer(t, conn, false, cfg) // accepts nothing: the second open is reset
 	dialAndWrite(t, host, 1, "first")
-	second := dialAndWrite(t, host, 2, "second")
-	_, err := second.Read(make([]byte, 1))
+	second, err := host.Dial(testCtx(t), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	// The reset may arrive before this Write or after it.
+	if _, err := second.Write([]byte("second")); err != nil {
+		wantErrIs(t, "Write to a reset stream", err, ErrStreamReset)
+	}
+	_, err = second.Read(make([]byte, 1))
 	wantErrIs(t, "Read of a reset stream", err, ErrStreamReset)
 	if err == nil || !strings.Contains(err.Error(), "stream 2") {
 		t.Errorf("error %v does not name the id", err)
