@@ -66,9 +66,9 @@
 // # Lifetime
 //
 // A Broker ends when Close is called or its connection fails; Done is then
-// closed and Err says why. Pending Accepts, Dials, stream Writes and
-// net/rpc calls fail with errors wrapping ErrClosed; nothing waits for
-// the peer.
+// closed and Err says why. Pending Accepts, Dials and stream Writes fail
+// with errors wrapping ErrClosed, and pending net/rpc calls fail; nothing
+// waits for the peer.
 //
 // A stream Read returns io.EOF only while the session is up: the peer
 // closed its side cleanly. yamux ends the streams of a lost session as if
