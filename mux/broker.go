@@ -28,7 +28,7 @@ type Broker struct {
 	mu      sync.Mutex               // guards the fields below
 	waiting map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
 	parked  map[uint32]*parkedStream // identified streams no Accept waited for
-	streams map[*stream]struct{}     // streams handed out and not closed
+	streams map[*stream]struct{}     // streams handed to Dial and Accept callers, not closed
 	closing bool                     // set with err, before done is closed
 	err     error                    // why the broker is done; read-only once done is closed
 }
@@ -110,7 +110,7 @@ func (b *Broker) register(id uint32) (chan *stream, *stream, error) {
 		p := b.parked[id]
 		delete(b.parked, id)
 		close(p.taken)
-		return nil, p.s, nil
+		return nil, b.trackLocked(p.s), nil
 	case b.waiting[id] != nil:
 		return nil, nil, ErrDuplicateID
 	}
@@ -260,6 +260,11 @@ func (b *Broker) wakeLocked() {
 func (b *Broker) track(s *stream) *stream {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.trackLocked(s)
+}
+
+// trackLocked is track with mu held.
+func (b *Broker) trackLocked(s *stream) *stream {
 	b.streams[s] = struct{}{}
 	if b.closing {
 		_ = s.ys.SetDeadline(time.Unix(1, 0))
@@ -315,7 +320,7 @@ func (b *Broker) identify(ys *yamux.Stream) {
 		b.reject(ys, status)
 		return
 	}
-	if p := b.route(b.track(newAcceptedStream(b, ys, id))); p != nil {
+	if p := b.route(newAcceptedStream(b, ys, id)); p != nil {
 		b.waitParked(id, p)
 	}
 }
@@ -350,7 +355,7 @@ func (b *Broker) route(s *stream) *parkedStream {
 	case b.closing:
 		status = statusClosing
 	case b.waiting[s.id] != nil:
-		b.waiting[s.id] <- s
+		b.waiting[s.id] <- b.trackLocked(s)
 		delete(b.waiting, s.id)
 		b.mu.Unlock()
 		return nil

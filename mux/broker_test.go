@@ -193,8 +193,16 @@ func TestDuplicateIncoming(t *testing.T) {
 		second := dialAndWrite(t, host, 9, "two")
 		_, err := second.Read(make([]byte, 1))
 		wantErrIs(t, "second stream's Read", err, ErrRejected, ErrDuplicateID)
-		if got := readN(t, acceptConn(t, plugin, 9), 3); got != "one" {
+		c := acceptConn(t, plugin, 9)
+		if got := readN(t, c, 3); got != "one" {
 			t.Errorf("accepted stream read %q, want %q", got, "one")
+		}
+		if n := numTracked(plugin); n != 1 {
+			t.Errorf("%d streams tracked with one accepted, want 1 (rejected streams are not)", n)
+		}
+		c.Close()
+		if n := numTracked(plugin); n != 0 {
+			t.Errorf("%d streams tracked after the accepted one closed, want 0", n)
 		}
 	})
 }
