@@ -70,10 +70,9 @@ func (c *coalescingConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
-// writeFrame sends the held header and body in one Write if the body is
-// small (copied), or as one writev if it is large (not copied; on a
-// connection without writev, net.Buffers writes the two in turn). It
-// returns how many body bytes were written.
+// writeFrame sends the held header and body in one Write (small bodies,
+// copied) or one writev (large ones; net.Buffers writes them in turn on a
+// connection without writev). It returns how many body bytes were written.
 func (c *coalescingConn) writeFrame(body []byte) (int, error) {
 	c.held = false
 	if len(body) <= smallFrame {

@@ -72,10 +72,9 @@ func (s *stream) Read(p []byte) (int, error) {
 		return 0, s.rerr
 	}
 	n, err := s.ys.Read(p)
-	// yamux keeps a stream's receive buffer, grown to its largest frame,
-	// for the stream's life: most of what an idle served object's streams
-	// cost. Drop it once emptied, unless the stream carries bulk, for which
-	// yamux would grow a fresh buffer for every frame.
+	// yamux keeps a stream's receive buffer, grown to its largest frame, for
+	// the stream's life. Drop it once emptied, unless the stream carries
+	// bulk, for which yamux would then grow a fresh one for every frame.
 	if s.nread.Add(int64(n)) < shrinkLimit {
 		s.ys.Shrink() // a no-op unless the buffer is empty
 	}
@@ -184,17 +183,12 @@ func (s *stream) ioErr(err error) error {
 	return fmt.Errorf("mux: stream %d: %w", s.id, yamuxError(err))
 }
 
-// LocalAddr returns the address of the session's connection.
-func (s *stream) LocalAddr() net.Addr { return s.ys.LocalAddr() }
+// The addresses are the session's connection's; the deadlines are the
+// yamux stream's, and an expired one fails Read or Write with
+// os.ErrDeadlineExceeded.
 
-// RemoteAddr returns the peer's address of the session's connection.
-func (s *stream) RemoteAddr() net.Addr { return s.ys.RemoteAddr() }
-
-// SetDeadline sets the read and write deadlines.
-func (s *stream) SetDeadline(t time.Time) error { return s.ys.SetDeadline(t) }
-
-// SetReadDeadline sets the deadline for blocked and future Reads.
-func (s *stream) SetReadDeadline(t time.Time) error { return s.ys.SetReadDeadline(t) }
-
-// SetWriteDeadline sets the deadline for blocked and future Writes.
+func (s *stream) LocalAddr() net.Addr                { return s.ys.LocalAddr() }
+func (s *stream) RemoteAddr() net.Addr               { return s.ys.RemoteAddr() }
+func (s *stream) SetDeadline(t time.Time) error      { return s.ys.SetDeadline(t) }
+func (s *stream) SetReadDeadline(t time.Time) error  { return s.ys.SetReadDeadline(t) }
 func (s *stream) SetWriteDeadline(t time.Time) error { return s.ys.SetWriteDeadline(t) }
