@@ -2,52 +2,55 @@ package bench
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/yamux"
+	"github.com/muxplug/muxplug/mux"
 )
 
-// pingSize is the size of one floor message, about that of a small call.
-const pingSize = 64
+// The floors: what a child process costs with no RPC at all, over the
+// same Unix sockets the plugins use. The floor child serves each
+// connection in the mode its first byte names: echo, bulk, or a
+// hashicorp/yamux session whose every stream names its own mode the same
+// way.
 
-// echoMain listens on loopback TCP, prints its address and echoes every
-// connection's bytes back.
-func echoMain() int {
-	return serveEcho(func(c net.Conn) {
-		buf := make([]byte, 1<<20)
-		for {
-			n, err := c.Read(buf)
-			if err != nil {
-				return
-			}
-			if _, err := c.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-	})
+const (
+	modeEcho  = 'e' // echo every byte back
+	modeBulk  = 'b' // read an 8-byte big-endian count, send that many bytes
+	modeYamux = 'y' // run a yamux server; each stream names its own mode
+
+	pingSize  = 64       // one floor message, about the size of a small call
+	bulkSize  = 64 << 20 // the bytes of one bulk transfer
+	bulkWrite = 1 << 20  // the size of each write of a bulk transfer
+	bulkByte  = 'u'      // every byte of a bulk transfer
+)
+
+// floorYamuxConfig is the yamux.Config that mux.Config's zero value
+// makes: the floor's session is tuned as a muxplug session is.
+func floorYamuxConfig() *yamux.Config {
+	c := yamux.DefaultConfig()
+	c.MaxStreamWindowSize = mux.DefaultStreamWindow
+	c.KeepAliveInterval = mux.DefaultKeepAliveInterval
+	c.ConnectionWriteTimeout = mux.DefaultConnectionWriteTimeout
+	c.AcceptBacklog = mux.DefaultAcceptBacklog
+	c.StreamOpenTimeout = mux.DefaultStreamOpenTimeout
+	c.StreamCloseTimeout = mux.DefaultStreamCloseTimeout
+	c.LogOutput = io.Discard
+	return c
 }
 
-// handoffEchoMain is echoMain with one goroutine hand-off per message: a
-// reader goroutine passes each pingSize message it reads to the writing
-// goroutine, the way a multiplexer's receive loop passes a frame to its
-// stream's reader.
-func handoffEchoMain() int {
-	return serveEcho(func(c net.Conn) {
-		for msg := range readMessages(c) {
-			if _, err := c.Write(msg); err != nil {
-				return
-			}
-		}
-	})
-}
-
-// serveEcho listens on loopback TCP, prints its address and runs echo on
-// every connection, which it closes afterwards.
-func serveEcho(echo func(net.Conn)) int {
+// floorMain listens on the Unix socket addrEnv names, prints its address
+// and serves every connection by its mode.
+func floorMain() int {
 	exitOnStdinEOF()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("unix", os.Getenv(addrEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -58,110 +61,173 @@ func serveEcho(echo func(net.Conn)) int {
 		if err != nil {
 			return 1
 		}
-		go func() {
-			defer c.Close()
-			echo(c)
-		}()
+		go serveFloor(c, true)
 	}
 }
 
-// readMessages reads pingSize messages from c on a goroutine of its own
-// and hands each over on the returned channel, which is closed when c
-// fails. Each message is valid until the next one is received.
-func readMessages(c net.Conn) <-chan []byte {
-	ch := make(chan []byte)
-	go func() {
-		defer close(ch)
-		bufs := [2][]byte{make([]byte, pingSize), make([]byte, pingSize)}
-		for i := 0; ; i++ {
-			buf := bufs[i%2]
-			if _, err := io.ReadFull(c, buf); err != nil {
+// serveFloor serves c in the mode its first byte names, then closes it.
+// Streams of a yamux session may not start another.
+func serveFloor(c net.Conn, yamuxOK bool) {
+	defer c.Close()
+	var mode [1]byte
+	if _, err := io.ReadFull(c, mode[:]); err != nil {
+		return
+	}
+	switch {
+	case mode[0] == modeEcho:
+		echo(c)
+	case mode[0] == modeBulk:
+		sendBulk(c)
+	case mode[0] == modeMux && yamuxOK:
+		serveMux(c)
+	case mode[0] == modeYamux && yamuxOK:
+		sess, err := yamux.Server(c, floorYamuxConfig())
+		if err != nil {
+			return
+		}
+		for {
+			st, err := sess.AcceptStream()
+			if err != nil {
 				return
 			}
-			ch <- buf
+			go serveFloor(st, false)
 		}
-	}()
-	return ch
+	}
 }
 
-// dialEcho starts an echo child and connects to it.
-func dialEcho(b *testing.B) net.Conn {
-	return dialChild(b, "echo")
+// echo writes back whatever c receives.
+func echo(c net.Conn) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		if _, err := c.Write(buf[:n]); err != nil {
+			return
+		}
+	}
 }
 
-// dialChild starts a child in role, which prints its address, and
-// connects to it.
-func dialChild(b *testing.B, role string) net.Conn {
-	addr := startChild(b, role)
-	c, err := net.Dial("tcp", addr)
+// sendBulk answers each 8-byte count with that many bulk bytes.
+func sendBulk(c net.Conn) {
+	buf := bytes.Repeat([]byte{bulkByte}, bulkWrite)
+	var count [8]byte
+	for {
+		if _, err := io.ReadFull(c, count[:]); err != nil {
+			return
+		}
+		for left := int64(binary.BigEndian.Uint64(count[:])); left > 0; left -= bulkWrite {
+			if _, err := c.Write(buf[:min(left, bulkWrite)]); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// floor is the host's end of a floor child.
+type floor struct {
+	addr string
+	sess *yamux.Session // on a connection in modeYamux
+}
+
+// startFloor starts a floor child on a socket in a fresh directory.
+func startFloor(b *testing.B) *floor {
+	addr := filepath.Join(b.TempDir(), "floor")
+	f := &floor{addr: startChild(b, "floor", addrEnv+"="+addr)}
+	c := f.dial(b, modeYamux)
+	sess, err := yamux.Client(c, floorYamuxConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sess.Close() })
+	f.sess = sess
+	return f
+}
+
+// dial opens a raw connection to the floor child in mode.
+func (f *floor) dial(b *testing.B, mode byte) net.Conn {
+	c, err := net.Dial("unix", f.addr)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte{mode}); err != nil {
+		b.Fatal(err)
+	}
 	return c
 }
 
-// pingPong sends one pingSize message and reads it back.
-func pingPong(c net.Conn, out, in []byte) error {
-	if _, err := c.Write(out); err != nil {
-		return err
+// stream opens a yamux stream to the floor child in mode.
+func (f *floor) stream(b *testing.B, mode byte) net.Conn {
+	st, err := f.sess.OpenStream()
+	if err != nil {
+		b.Fatal(err)
 	}
-	if _, err := io.ReadFull(c, in); err != nil {
-		return err
+	b.Cleanup(func() { st.Close() })
+	if _, err := st.Write([]byte{mode}); err != nil {
+		b.Fatal(err)
 	}
-	if !bytes.Equal(in, out) {
-		return fmt.Errorf("echo: got %x, want %x", in, out)
-	}
-	return nil
+	return st
 }
 
-// BenchmarkFloorTCPChild is the floor for calls into a plugin: a 64-byte
-// ping-pong with another process over loopback TCP.
-func BenchmarkFloorTCPChild(b *testing.B) {
-	c := dialEcho(b)
+// pingPonger returns an op that makes n ping-pongs of pingSize bytes, each
+// checked, over c; each operation is times ping-pongs.
+func pingPonger(c net.Conn, times int) func(int) (time.Duration, error) {
 	out, in := bytes.Repeat([]byte{'p'}, pingSize), make([]byte, pingSize)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := pingPong(c, out, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkFloorTCPChild101 is the floor for a call that makes 100
-// callbacks: 101 ping-pongs.
-func BenchmarkFloorTCPChild101(b *testing.B) {
-	c := dialEcho(b)
-	out, in := bytes.Repeat([]byte{'p'}, pingSize), make([]byte, pingSize)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for j := 0; j < 101; j++ {
-			if err := pingPong(c, out, in); err != nil {
-				b.Fatal(err)
+	return timed(func(n int) error {
+		for i := 0; i < n*times; i++ {
+			if _, err := c.Write(out); err != nil {
+				return err
+			}
+			if _, err := io.ReadFull(c, in); err != nil {
+				return err
+			}
+			if !bytes.Equal(in, out) {
+				return fmt.Errorf("echo: got %q, want %q", in, out)
 			}
 		}
-	}
+		return nil
+	})
 }
 
-// BenchmarkFloorTCPChildHandoff is the floor for any multiplexer with a
-// receive goroutine per connection, muxplug's, yamux's and go-plugin's
-// alike: the ping-pong of BenchmarkFloorTCPChild with one goroutine
-// hand-off per message on each side (a reader goroutine passes the
-// message on through a channel).
-func BenchmarkFloorTCPChildHandoff(b *testing.B) {
-	c := dialChild(b, "echo-handoff")
-	replies := readMessages(c)
-	out := bytes.Repeat([]byte{'p'}, pingSize)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := c.Write(out); err != nil {
-			b.Fatal(err)
+// bulkReceiver returns an op that asks for n transfers of bulkSize bytes
+// over c and reads them in bulkWrite reads, checking each.
+func bulkReceiver(c net.Conn) func(int) (time.Duration, error) {
+	return timed(func(n int) error {
+		var count [8]byte
+		binary.BigEndian.PutUint64(count[:], uint64(n)*bulkSize)
+		if _, err := c.Write(count[:]); err != nil {
+			return err
 		}
-		if in, ok := <-replies; !ok || !bytes.Equal(in, out) {
-			b.Fatalf("echo: got %x, want %x", in, out)
+		w := &bulkChecker{}
+		if _, err := io.CopyBuffer(w, io.LimitReader(c, int64(n)*bulkSize), make([]byte, bulkWrite)); err != nil {
+			return err
 		}
+		return w.check(int64(n) * bulkSize)
+	})
+}
+
+// bulkChecker counts the bytes written to it and checks the first and
+// last of every write (all bulk bytes are bulkByte). It does not
+// implement io.ReaderFrom, so io.CopyBuffer uses its buffer.
+type bulkChecker struct {
+	n   int64
+	bad bool
+}
+
+func (w *bulkChecker) Write(p []byte) (int, error) {
+	if len(p) > 0 && (p[0] != bulkByte || p[len(p)-1] != bulkByte) {
+		w.bad = true
 	}
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+// check reports whether exactly want good bytes arrived.
+func (w *bulkChecker) check(want int64) error {
+	if w.bad || w.n != want {
+		return fmt.Errorf("bulk: got %d bytes (corrupted: %v), want %d", w.n, w.bad, want)
+	}
+	return nil
 }

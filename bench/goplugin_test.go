@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/rpc"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
@@ -80,27 +81,37 @@ func goPluginMain() int {
 	return 0
 }
 
-// startGoPlugin launches the go-plugin child and dispenses its provisioner.
-func startGoPlugin(b *testing.B) (*goplugin.Client, *goProvisionerClient) {
-	cmd := childCmd(b, "goplugin")
+// startGoPlugin launches the go-plugin child and dispenses its
+// provisioner; the child is killed when the benchmark ends.
+func startGoPlugin(b *testing.B) *goProvisionerClient {
+	client, p, err := newGoPlugin(b)
+	b.Cleanup(client.Kill)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// newGoPlugin launches the go-plugin child (over a Unix socket, its
+// default here) and dispenses its provisioner.
+func newGoPlugin(b *testing.B) (*goplugin.Client, *goProvisionerClient, error) {
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  goPluginHandshake,
 		Plugins:          goplugin.PluginSet{"provisioner": goProvisionerPlugin{}},
-		Cmd:              cmd,
+		Cmd:              childCmd(b, "goplugin"),
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolNetRPC},
 		Logger:           hclog.NewNullLogger(),
 		Stderr:           io.Discard,
 	})
-	b.Cleanup(client.Kill)
 	rc, err := client.Client()
 	if err != nil {
-		b.Fatal(err)
+		return client, nil, err
 	}
 	raw, err := rc.Dispense("provisioner")
 	if err != nil {
-		b.Fatal(err)
+		return client, nil, err
 	}
-	return client, raw.(*goProvisionerClient)
+	return client, raw.(*goProvisionerClient), nil
 }
 
 func (c *goProvisionerClient) prepare() error {
@@ -127,40 +138,48 @@ func (c *goProvisionerClient) provision() error {
 	return nil
 }
 
-// BenchmarkGoPluginSmallCall is one small call into a go-plugin process.
-func BenchmarkGoPluginSmallCall(b *testing.B) {
-	_, p := startGoPlugin(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := p.prepare(); err != nil {
-			b.Fatal(err)
+// goPluginSmall is the small call.
+func goPluginSmall(p *goProvisionerClient) func(int) (time.Duration, error) {
+	return timed(func(n int) error {
+		for i := 0; i < n; i++ {
+			if err := p.prepare(); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 }
 
-// BenchmarkGoPluginCallbacks100 is a call whose handler calls the host's
-// Ui 100 times over a freshly brokered stream.
-func BenchmarkGoPluginCallbacks100(b *testing.B) {
-	_, p := startGoPlugin(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := p.provision(); err != nil {
-			b.Fatal(err)
+// goPluginCallbacks is a call whose handler calls the host's Ui 100 times
+// over a freshly brokered stream.
+func goPluginCallbacks(p *goProvisionerClient) func(int) (time.Duration, error) {
+	return timed(func(n int) error {
+		for i := 0; i < n; i++ {
+			if err := p.provision(); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 }
 
-// BenchmarkGoPluginStart is launching a go-plugin process up to the end of
-// its first call.
-func BenchmarkGoPluginStart(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		client, p := startGoPlugin(b)
-		if err := p.prepare(); err != nil {
-			b.Fatal(err)
+// goPluginStart launches a go-plugin process until its first small call
+// returns, then kills it (not timed).
+func goPluginStart(b *testing.B) func(int) (time.Duration, error) {
+	return func(n int) (time.Duration, error) {
+		var total time.Duration
+		for i := 0; i < n; i++ {
+			start := time.Now()
+			client, p, err := newGoPlugin(b)
+			if err == nil {
+				err = p.prepare()
+			}
+			total += time.Since(start)
+			client.Kill()
+			if err != nil {
+				return 0, err
+			}
 		}
-		client.Kill()
+		return total, nil
 	}
 }

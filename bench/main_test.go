@@ -11,17 +11,21 @@ import (
 )
 
 // roleEnv selects what a re-executed test binary does instead of running
-// tests.
-const roleEnv = "MUXPLUG_BENCH_ROLE"
+// tests; addrEnv, if set, is the Unix socket path a floor child listens on.
+const (
+	roleEnv = "MUXPLUG_BENCH_ROLE"
+	addrEnv = "MUXPLUG_BENCH_ADDR"
+)
 
 // roles maps a role name to the main function of that child process.
 var roles = map[string]func() int{
-	"echo":                echoMain,
+	"floor":               floorMain,
 	"goplugin":            goPluginMain,
+	"goplugin-grpc":       goPluginGRPCMain,
 	"olddesign":           oldDesignMain,
 	"muxplug-provisioner": muxplugProvisionerMain,
+	"muxplug-builder":     muxplugBuilderMain,
 	"exec-only":           execOnlyMain,
-	"echo-handoff":        handoffEchoMain,
 }
 
 func TestMain(m *testing.M) {
@@ -36,23 +40,24 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// childCmd returns a command that runs this test binary in role.
-func childCmd(tb testing.TB, role string) *exec.Cmd {
+// childCmd returns a command that runs this test binary in role, with
+// extra environment variables.
+func childCmd(tb testing.TB, role string, env ...string) *exec.Cmd {
 	tb.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), roleEnv+"="+role)
+	cmd.Env = append(append(os.Environ(), roleEnv+"="+role), env...)
 	return cmd
 }
 
 // startChild starts role, reads the first line it prints on stdout and
-// returns it; the child is killed when the benchmark ends.
-func startChild(tb testing.TB, role string) string {
+// returns it; the child is stopped when the benchmark ends.
+func startChild(tb testing.TB, role string, env ...string) string {
 	tb.Helper()
-	cmd := childCmd(tb, role)
+	cmd := childCmd(tb, role, env...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/rpc"
 	"os"
 	"testing"
+	"time"
 )
 
 // The design muxplug replaces: Packer's old plugin transport, net/rpc with
@@ -64,30 +65,30 @@ func dialOldDesign(b *testing.B) *rpc.Client {
 	return c
 }
 
-// BenchmarkOldDesignSmallCall is one small gob call into a plugin process.
-func BenchmarkOldDesignSmallCall(b *testing.B) {
-	c := dialOldDesign(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var reply string
-		if err := c.Call("Provisioner.Prepare", PrepareArgs{Config: map[string]string{"name": "bench"}}, &reply); err != nil || reply != "bench" {
-			b.Fatalf("prepare: %q, %v", reply, err)
+// oldSmall is one small gob call into a plugin process.
+func oldSmall(c *rpc.Client) func(int) (time.Duration, error) {
+	return timed(func(n int) error {
+		for i := 0; i < n; i++ {
+			var reply string
+			if err := c.Call("Provisioner.Prepare", PrepareArgs{Config: map[string]string{"name": "bench"}}, &reply); err != nil || reply != "bench" {
+				return fmt.Errorf("prepare: %q, %v", reply, err)
+			}
 		}
-	}
+		return nil
+	})
 }
 
-// BenchmarkOldDesignCallbacks100 serves the Ui on a new port for each
-// Provision, as the old design did for every object.
-func BenchmarkOldDesignCallbacks100(b *testing.B) {
-	c := dialOldDesign(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := oldProvision(c); err != nil {
-			b.Fatal(err)
+// oldCallbacks serves the Ui on a new port for each Provision, as the old
+// design did for every object.
+func oldCallbacks(c *rpc.Client) func(int) (time.Duration, error) {
+	return timed(func(n int) error {
+		for i := 0; i < n; i++ {
+			if err := oldProvision(c); err != nil {
+				return err
+			}
 		}
-	}
+		return nil
+	})
 }
 
 func oldProvision(c *rpc.Client) error {

@@ -5,27 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/yamux"
 )
 
-// Broker multiplexes one connection into numbered streams. Each side
-// serves objects under ids it takes from NextID and waits for them with
-// Accept; the peer reaches them with Dial. Id 0 is the main service: the
-// host (Client) dials it and the plugin (Server) accepts it.
-//
-// All methods are safe for concurrent use. A Broker is created by Client or
-// Server and lives until Close or until its connection fails, whichever
-// comes first; Done and Err report the end.
+// Broker multiplexes one connection into numbered streams (see the
+// package doc). All methods are safe for concurrent use. A Broker is
+// created by Client or Server and lives until Close or until its
+// connection fails; Done and Err report the end.
 type Broker struct {
-	sess *session
+	sess *yamux.Session
 	cfg  Config
-	log  *slog.Logger
 	next atomic.Uint32  // the last id NextID returned
+	lost atomic.Bool    // the connection failed: done is closed or about to be
 	done chan struct{}  // closed, under mu, when the session is gone
 	wg   sync.WaitGroup // the accept loop and the stream identifiers
 
@@ -33,6 +29,7 @@ type Broker struct {
 	waiting   map[uint32]chan *stream  // Accepts waiting for their id; buffered 1
 	listening map[uint32]*Listener     // ids a Listener takes the streams of
 	parked    map[uint32]*parkedStream // identified streams no Accept waited for
+	streams   map[*stream]struct{}     // streams handed to Dial and Accept callers, not closed
 	closing   bool                     // set with err, before done is closed
 	err       error                    // why the broker is done; read-only once done is closed
 }
@@ -48,31 +45,26 @@ type parkedStream struct {
 // It takes ownership of conn, which Close closes; on error conn is left
 // open. cfg may be nil; it is copied, not retained. The error wraps
 // ErrBadConfig for an invalid cfg.
-func Client(conn net.Conn, cfg *Config) (*Broker, error) {
-	return newBroker(conn, cfg, true)
-}
+func Client(conn net.Conn, cfg *Config) (*Broker, error) { return newBroker(conn, cfg, true) }
 
-// Server starts the plugin side (the yamux server) of a session over conn.
-// It takes ownership of conn, which Close closes; on error conn is left
-// open. cfg may be nil; it is copied, not retained. The error wraps
-// ErrBadConfig for an invalid cfg.
-func Server(conn net.Conn, cfg *Config) (*Broker, error) {
-	return newBroker(conn, cfg, false)
-}
+// Server starts the plugin side (the yamux server) of a session over conn,
+// as Client does the host side.
+func Server(conn net.Conn, cfg *Config) (*Broker, error) { return newBroker(conn, cfg, false) }
 
 func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	b := &Broker{
-		sess:      newSession(conn, c, client),
-		cfg:       c,
-		log:       c.Logger,
-		waiting:   make(map[uint32]chan *stream),
-		listening: make(map[uint32]*Listener),
-		parked:    make(map[uint32]*parkedStream),
-		done:      make(chan struct{}),
+	b := &Broker{cfg: c, done: make(chan struct{}), waiting: make(map[uint32]chan *stream),
+		listening: make(map[uint32]*Listener), parked: make(map[uint32]*parkedStream),
+		streams: make(map[*stream]struct{})}
+	open := yamux.Server
+	if client {
+		open = yamux.Client
+	}
+	if b.sess, err = open(newCoalescingConn(conn, b.connFailed), c.yamuxConfig(b.ending)); err != nil {
+		return nil, fmt.Errorf("mux: start session: %w", err)
 	}
 	b.wg.Add(1)
 	go b.acceptLoop()
@@ -104,7 +96,7 @@ func (b *Broker) Accept(ctx context.Context, id uint32) (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mux: accept stream %d: %w", id, err)
 	}
-	if s != nil {
+	if ch == nil {
 		return s, nil
 	}
 	return b.awaitDial(ctx, id, ch)
@@ -121,7 +113,7 @@ func (b *Broker) register(id uint32) (chan *stream, *stream, error) {
 		p := b.parked[id]
 		delete(b.parked, id)
 		close(p.taken)
-		return nil, p.s, nil
+		return nil, b.trackLocked(p.s), nil
 	case b.waiting[id] != nil || b.listening[id] != nil:
 		return nil, nil, ErrDuplicateID
 	}
@@ -161,14 +153,12 @@ func (b *Broker) awaitDial(ctx context.Context, id uint32, ch chan *stream) (net
 	return nil, fmt.Errorf("mux: accept stream %d: %w", id, err)
 }
 
-// Dial opens a stream to the object the peer serves under id. It does not
-// wait for the peer: the stream header travels with the first Write (or
-// alone on a zero-length Write, or on Close), and the peer's verdict with
-// the peer's first bytes, so a Dial to an id nobody accepts succeeds and
-// the first Read fails with an error wrapping ErrRejected. Dial blocks only
-// while Config.AcceptBacklog of this side's opens await the peer's
-// acknowledgement. ctx is checked before opening. The caller owns the
-// returned conn and must close it.
+// Dial opens a stream to the object the peer serves under id without
+// waiting for the peer (see the package doc): a Dial to an id nobody
+// accepts succeeds, and the first Read fails with an error wrapping
+// ErrRejected. It blocks only while Config.AcceptBacklog opens await the
+// peer's acknowledgement. ctx is checked before opening. The caller owns
+// the returned conn and must close it.
 func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, err)
@@ -176,11 +166,11 @@ func (b *Broker) Dial(ctx context.Context, id uint32) (net.Conn, error) {
 	if b.isDone() {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.err)
 	}
-	ys, err := b.sess.open(ctx)
+	ys, err := b.sess.OpenStream()
 	if err != nil {
 		return nil, fmt.Errorf("mux: dial stream %d: %w", id, b.sessionErr(err))
 	}
-	return newDialedStream(b, ys, id), nil
+	return b.track(newDialedStream(b, ys, id)), nil
 }
 
 // Close closes the session, its connection and every stream, makes pending
@@ -207,15 +197,15 @@ func (b *Broker) Err() error {
 
 // NumStreams returns the number of open streams, counting both
 // directions. A stream leaves the count once both ends have closed it.
-func (b *Broker) NumStreams() int { return b.sess.numStreams() }
+func (b *Broker) NumStreams() int { return b.sess.NumStreams() }
 
-func (b *Broker) isDone() bool { return isClosed(b.done) }
+// ending reports whether the broker is done or its connection failed.
+func (b *Broker) ending() bool { return b.lost.Load() || b.isDone() }
 
-// isClosed reports whether ch is closed; ch is only ever closed, never
-// sent on.
-func isClosed(ch <-chan struct{}) bool {
+// isDone reports whether done is closed.
+func (b *Broker) isDone() bool {
 	select {
-	case <-ch:
+	case <-b.done:
 		return true
 	default:
 		return false
@@ -223,37 +213,100 @@ func isClosed(ch <-chan struct{}) bool {
 }
 
 // shutdown ends the broker for cause (nil for a local Close) and closes
-// the session. Only its first call sets the error.
+// the session.
 func (b *Broker) shutdown(cause error) {
+	b.end(cause)
+	b.sess.Close()
+}
+
+// end marks the broker done for cause (only its first call sets the
+// error) and wakes every Read and Write of its streams, which then fail
+// with the broker's error. It must run before yamux closes the session:
+// from the moment yamux marks the session closed until it has closed every
+// stream, each goroutine waiting in a stream's Read or Write spins, and a
+// few hundred idle served objects' readers then starve the shutdown for
+// seconds.
+func (b *Broker) end(cause error) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if !b.closing {
 		b.closing = true
 		b.err = closedError(cause)
 		close(b.done)
 	}
-	b.mu.Unlock()
-	b.sess.close()
+	b.wakeLocked()
 }
 
-// sessionErr reports the error of a session operation as the broker's
-// error once the session is closed.
+// connFailed is called by the coalescing conn when a Read of the
+// connection fails, before yamux sees the error. A connection closed on
+// this side was closed by Close or by yamux, which report why themselves.
+func (b *Broker) connFailed(err error) {
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
+		b.mu.Lock()
+		b.wakeLocked()
+		b.mu.Unlock()
+		return
+	}
+	b.end(err)
+}
+
+// wakeLocked makes every blocked and later Read and Write of the broker's
+// streams return; it is called with mu held once the broker is ending.
+func (b *Broker) wakeLocked() {
+	b.lost.Store(true)
+	for s := range b.streams {
+		_ = s.ys.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+// track records a stream handed out, so that end can wake it.
+func (b *Broker) track(s *stream) *stream {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.trackLocked(s)
+}
+
+// trackLocked is track with mu held.
+func (b *Broker) trackLocked(s *stream) *stream {
+	b.streams[s] = struct{}{}
+	if b.closing {
+		_ = s.ys.SetDeadline(time.Unix(1, 0))
+	}
+	return s
+}
+
+// untrack forgets a closed stream.
+func (b *Broker) untrack(s *stream) {
+	b.mu.Lock()
+	delete(b.streams, s)
+	b.mu.Unlock()
+}
+
+// sessionErr reports a yamux error of a session operation as the
+// broker's error once the session is closed.
 func (b *Broker) sessionErr(err error) error {
-	if !b.sess.isDone() {
-		return err
+	if !b.sess.IsClosed() {
+		return yamuxError(err)
 	}
 	<-b.done // the accept loop records the cause as soon as it sees the close
 	return b.err
 }
 
 // acceptLoop hands every stream the peer opens to an identifier goroutine
-// and ends the broker when the session ends.
+// and ends the broker when the session ends; yamux's error then is why.
 func (b *Broker) acceptLoop() {
 	defer b.wg.Done()
 	for {
-		ys, err := b.sess.accept()
+		ys, err := b.sess.AcceptStream()
 		if err != nil {
-			b.shutdown(b.sess.lossCause())
-			return
+			if b.sess.IsClosed() {
+				b.shutdown(yamuxError(err))
+				return
+			}
+			// Only the stream's acknowledgement failed (the connection
+			// write timed out); the stream itself is lost.
+			b.cfg.Logger.Warn("mux: accepting a stream failed", "err", err)
+			continue
 		}
 		b.wg.Add(1)
 		go b.identify(ys)
@@ -262,16 +315,12 @@ func (b *Broker) acceptLoop() {
 
 // identify reads the header of an incoming stream and routes it to its
 // Accept, parking it if no Accept is waiting yet.
-func (b *Broker) identify(ys *substream) {
+func (b *Broker) identify(ys *yamux.Stream) {
 	defer b.wg.Done()
 	id, status, err := b.readHeader(ys)
 	if err != nil {
-		b.log.Debug("mux: dropping incoming stream", "err", err)
-		if status != statusAccepted {
-			b.reject(ys, status)
-		} else {
-			ys.Close()
-		}
+		b.cfg.Logger.Debug("mux: dropping incoming stream", "err", err)
+		b.reject(ys, status)
 		return
 	}
 	if p := b.route(newAcceptedStream(b, ys, id)); p != nil {
@@ -281,13 +330,13 @@ func (b *Broker) identify(ys *substream) {
 
 // readHeader reads a stream header, waiting at most BrokerTimeout. On
 // failure status is the rejection to send, or statusAccepted to just close.
-func (b *Broker) readHeader(ys *substream) (uint32, byte, error) {
+func (b *Broker) readHeader(ys *yamux.Stream) (uint32, byte, error) {
 	var h [headerSize]byte
 	_ = ys.SetReadDeadline(time.Now().Add(b.cfg.BrokerTimeout))
 	_, err := io.ReadFull(ys, h[:])
 	_ = ys.SetReadDeadline(time.Time{})
 	switch {
-	case errors.Is(err, os.ErrDeadlineExceeded):
+	case err == yamux.ErrTimeout:
 		return 0, statusAcceptTimeout, fmt.Errorf("mux: no stream header within %v: %w", b.cfg.BrokerTimeout, ErrAcceptTimeout)
 	case err != nil:
 		return 0, statusAccepted, fmt.Errorf("mux: read stream header: %w", err)
@@ -309,7 +358,7 @@ func (b *Broker) route(s *stream) *parkedStream {
 	case b.closing:
 		status = statusClosing
 	case b.waiting[s.id] != nil:
-		b.waiting[s.id] <- s
+		b.waiting[s.id] <- b.trackLocked(s)
 		delete(b.waiting, s.id)
 		b.mu.Unlock()
 		return nil
@@ -326,7 +375,7 @@ func (b *Broker) route(s *stream) *parkedStream {
 		return p
 	}
 	b.mu.Unlock()
-	b.log.Debug("mux: rejecting incoming stream", "id", s.id, "reason", rejectReason(status))
+	b.cfg.Logger.Debug("mux: rejecting incoming stream", "id", s.id, "reason", rejectReason(status))
 	b.reject(s.ys, status)
 	return nil
 }
@@ -351,13 +400,16 @@ func (b *Broker) waitParked(id uint32, p *parkedStream) {
 	}
 	b.mu.Unlock()
 	if mine {
-		b.log.Debug("mux: rejecting unaccepted stream", "id", id, "after", b.cfg.BrokerTimeout)
+		b.cfg.Logger.Debug("mux: rejecting unaccepted stream", "id", id, "after", b.cfg.BrokerTimeout)
 		b.reject(p.s.ys, statusAcceptTimeout)
 	}
 }
 
-// reject sends a rejection status and closes the stream.
-func (b *Broker) reject(ys *substream, status byte) {
-	_, _ = ys.Write([]byte{status})
+// reject sends a rejection status, unless it is statusAccepted, and
+// closes the stream.
+func (b *Broker) reject(ys *yamux.Stream, status byte) {
+	if status != statusAccepted {
+		_, _ = ys.Write([]byte{status})
+	}
 	ys.Close()
 }

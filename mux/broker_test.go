@@ -193,8 +193,16 @@ func TestDuplicateIncoming(t *testing.T) {
 		second := dialAndWrite(t, host, 9, "two")
 		_, err := second.Read(make([]byte, 1))
 		wantErrIs(t, "second stream's Read", err, ErrRejected, ErrDuplicateID)
-		if got := readN(t, acceptConn(t, plugin, 9), 3); got != "one" {
+		c := acceptConn(t, plugin, 9)
+		if got := readN(t, c, 3); got != "one" {
 			t.Errorf("accepted stream read %q, want %q", got, "one")
+		}
+		if n := numTracked(plugin); n != 1 {
+			t.Errorf("%d streams tracked with one accepted, want 1 (rejected streams are not)", n)
+		}
+		c.Close()
+		if n := numTracked(plugin); n != 0 {
+			t.Errorf("%d streams tracked after the accepted one closed, want 0", n)
 		}
 	})
 }
@@ -234,7 +242,7 @@ func TestZeroLengthWriteSendsHeader(t *testing.T) {
 
 func TestBadHeaderRejected(t *testing.T) {
 	host, _ := pair(t, "pipe")
-	ys, err := host.sess.open(context.Background())
+	ys, err := host.sess.OpenStream()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,12 +368,11 @@ func TestNumStreams(t *testing.T) {
 // rejected after BrokerTimeout rather than held forever.
 func TestHeaderTimeout(t *testing.T) {
 	host, plugin := pairWith(t, "pipe", shortConfig(), shortConfig())
-	ys, err := host.sess.open(context.Background())
+	ys, err := host.sess.OpenStream()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ys.Close()
-	ys.Write(nil) // opens the stream without a header
+	defer ys.Close() // opened (yamux sent its SYN), but no header follows
 	status := make([]byte, 1)
 	if _, err := io.ReadFull(ys, status); err != nil {
 		t.Fatalf("reading status: %v", err)
@@ -375,44 +382,5 @@ func TestHeaderTimeout(t *testing.T) {
 	}
 	if n := numParked(plugin); n != 0 {
 		t.Errorf("%d streams parked", n)
-	}
-}
-
-// TestNotifyData checks the DataNotifier of an accepted stream: the
-// callback runs when bytes arrive, not before; StopNotify reports whether
-// it had run; with bytes already waiting nothing is registered.
-func TestNotifyData(t *testing.T) {
-	host, plugin := pair(t, "tcp")
-	c := dialAndWrite(t, host, 5, "first")
-	a := acceptConn(t, plugin, 5)
-	n, ok := a.(DataNotifier)
-	if !ok {
-		t.Fatalf("accepted stream %T is not a DataNotifier", a)
-	}
-	if n.NotifyData(func() { t.Error("callback ran with bytes already waiting") }) {
-		t.Fatal("NotifyData registered although bytes were waiting")
-	}
-	readN(t, a, 5)
-	if !n.NotifyData(func() { t.Error("callback ran although nothing arrived") }) {
-		t.Fatal("NotifyData on an idle stream registered nothing")
-	}
-	if !n.StopNotify() {
-		t.Fatal("StopNotify of a callback that has not run = false")
-	}
-	fired := make(chan struct{})
-	if !n.NotifyData(func() { close(fired) }) {
-		t.Fatal("NotifyData on an idle stream registered nothing")
-	}
-	io.WriteString(c, "second")
-	select {
-	case <-fired:
-	case <-time.After(10 * time.Second):
-		t.Fatal("callback did not run when bytes arrived")
-	}
-	if n.StopNotify() {
-		t.Error("StopNotify after the callback ran = true")
-	}
-	if got := readN(t, a, 6); got != "second" {
-		t.Errorf("read %q after the callback, want %q", got, "second")
 	}
 }

@@ -19,6 +19,7 @@ func TestConfigDefaults(t *testing.T) {
 		ConnectionWriteTimeout: DefaultConnectionWriteTimeout,
 		AcceptBacklog:          DefaultAcceptBacklog,
 		StreamOpenTimeout:      DefaultStreamOpenTimeout,
+		StreamCloseTimeout:     DefaultStreamCloseTimeout,
 		BrokerTimeout:          DefaultBrokerTimeout,
 		Logger:                 slog.Default(),
 	}
@@ -42,7 +43,7 @@ func TestConfigValues(t *testing.T) {
 		{"negative backlog", Config{AcceptBacklog: -1}, true, nil},
 		{"negative broker timeout", Config{BrokerTimeout: -time.Second}, true, nil},
 		{"negative write timeout is yamux's", Config{ConnectionWriteTimeout: -1}, false,
-			func(c Config) bool { return c.ConnectionWriteTimeout == shortWriteTimeout }},
+			func(c Config) bool { return c.ConnectionWriteTimeout == yamuxWriteTimeout }},
 		{"negative keepalive kept", Config{KeepAliveInterval: -1}, false,
 			func(c Config) bool { return c.KeepAliveInterval == -1 }},
 	}

@@ -1,19 +1,19 @@
 // Package mux carves one connection between a host and a plugin into
 // numbered streams.
 //
-// Client (the host) and Server (the plugin) each run a yamux session over
-// their end of the connection and return a Broker. The side that will
-// serve an object takes an id with NextID, waits for the peer with Accept
-// (or ServeRPC), and sends the id to the peer inside an RPC; the peer
-// reaches the object with Dial (or DialRPC). Each side's ids are its own:
-// a stream always names an id of the side that accepts it, so the two
-// sides never need to agree on who allocates what. Id 0 is the main
-// service: the host dials it and the plugin accepts it.
+// Client (the host) and Server (the plugin) each wrap their end of the
+// connection in a hashicorp/yamux session and return a Broker. The side
+// that will serve an object takes an id with NextID, waits for the peer
+// with Accept (or ServeRPC), and sends the id to the peer inside an RPC;
+// the peer reaches the object with Dial (or DialRPC). Each side's ids are
+// its own: a stream always names an id of the side that accepts it, so
+// the two sides never need to agree on who allocates what. Id 0 is the
+// main service: the host dials it and the plugin accepts it.
 //
-// Opening a stream costs no round trip and no write of its own. Dial
-// returns at once; the stream's SYN, its header and the first request
-// leave together in one write, and the acceptor's verdict rides in front
-// of its first reply. A dial the peer
+// Opening a stream costs no round trip. Dial returns once yamux has
+// written the stream's SYN (yamux does not wait for the peer's ACK), the
+// stream header rides in the same frame as the first request, and the
+// acceptor's verdict rides in front of its first reply. A dial the peer
 // refuses therefore surfaces on the dialer's first Read, as an error that
 // wraps ErrRejected and the reason (ErrAcceptTimeout, ErrDuplicateID,
 // ErrClosed, ErrBadHeader) and names the id.
@@ -27,27 +27,12 @@
 // # Wire format
 //
 // Below the broker is yamux protocol version 0 (see hashicorp/yamux's
-// spec.md), unchanged: 12-byte frame headers (version, type, flags, stream
-// id, length; big-endian), data, window-update, ping and go-away frames,
-// SYN/ACK/FIN/RST flags, a 256 KiB initial stream window. The host is the
+// spec.md), spoken by hashicorp/yamux itself: 12-byte frame headers
+// (version, type, flags, stream id, length; big-endian). The host is the
 // yamux client and opens odd yamux stream ids, the plugin the server with
-// even ones; yamux ids are not broker ids.
-//
-// The session is this package's own implementation of that protocol,
-// tested against hashicorp/yamux in both roles. It differs from
-// hashicorp/yamux in how it runs, not in what it sends: every frame is
-// written by the goroutine that produces it, in one system call together
-// with the frames it depends on (a stream's SYN window update travels
-// with its first data frame), rather than handed to a send goroutine and
-// waited for, which between processes costs more than the write itself.
-// Its choices where the protocol leaves room: Close is a full close (FIN,
-// unread bytes dropped, and the first bytes that arrive afterwards answered
-// with RST, as TCP does); a Read on a stream the peer reset returns the
-// bytes that arrived first, then an error wrapping ErrStreamReset; a frame
-// that breaks the protocol (unknown version or type, a data frame beyond
-// the stream's window, a peer opening a stream id of ours or one that is
-// open) ends the session with a go-away carrying the protocol-error code
-// and an error wrapping ErrProtocol.
+// even ones; yamux ids are not broker ids. Beneath yamux, every data
+// frame's header and its body are written to the connection in one system
+// call (a writev for large bodies), which changes nothing on the wire.
 //
 // Inside each yamux stream, the broker adds two things:
 //
@@ -81,9 +66,16 @@
 // # Lifetime
 //
 // A Broker ends when Close is called or its connection fails; Done is then
-// closed and Err says why. Pending Accepts and Dials return errors that
-// wrap ErrClosed, blocked stream Writes fail, blocked stream Reads return
-// the bytes already received and then an error wrapping ErrClosed and the
-// cause (a lost session is never mistaken for a clean end of stream), and
-// pending net/rpc calls fail. Nothing waits for the peer.
+// closed and Err says why. Pending Accepts, Dials and stream Writes fail
+// with errors wrapping ErrClosed, and pending net/rpc calls fail; nothing
+// waits for the peer.
+//
+// A stream Read returns io.EOF only while the session is up: the peer
+// closed its side cleanly. yamux ends the streams of a lost session as if
+// their peer had closed them, so once the session has ended a Read that
+// has returned the bytes already received fails with the broker's error,
+// which wraps ErrClosed and the cause: a lost session is never mistaken
+// for a clean end of stream, at the price that a stream whose peer closed
+// it just before the connection went away may report the loss instead of
+// io.EOF. A stream the peer's yamux reset fails with ErrStreamReset.
 package mux

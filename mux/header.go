@@ -40,17 +40,13 @@ func decodeHeader(b []byte) (uint32, error) {
 	return binary.BigEndian.Uint32(b[1:]), nil
 }
 
-// rejectReason maps a non-zero status byte to the error it stands for.
+// rejectReason maps a non-zero status byte to the error it stands for,
+// or nil for a code this package does not know.
 func rejectReason(status byte) error {
-	switch status {
-	case statusAcceptTimeout:
-		return ErrAcceptTimeout
-	case statusDuplicate:
-		return ErrDuplicateID
-	case statusClosing:
-		return ErrClosed
-	case statusBadHeader:
-		return ErrBadHeader
+	reasons := [...]error{statusAcceptTimeout: ErrAcceptTimeout, statusDuplicate: ErrDuplicateID,
+		statusClosing: ErrClosed, statusBadHeader: ErrBadHeader}
+	if int(status) < len(reasons) {
+		return reasons[status]
 	}
 	return nil
 }

@@ -152,6 +152,9 @@ func testPeerLoss(t *testing.T, network string, kill func(*Broker, net.Conn)) {
 		t.Fatal("host.Done not closed after the peer was lost")
 	}
 	wantErrIs(t, "host.Err", host.Err(), ErrClosed)
+	if errors.Is(host.Err(), io.EOF) {
+		t.Errorf("host.Err() = %v wraps io.EOF, a clean end of stream", host.Err())
+	}
 	t.Logf("host.Err() = %v", host.Err())
 	for range 3 {
 		select {
@@ -184,4 +187,29 @@ func errOrEOF(err error) error {
 		return errors.New("read succeeded")
 	}
 	return err
+}
+
+// TestPeerLossManyIdleReaders checks that losing the peer fails the Reads
+// of many idle streams, as a plugin serving hundreds of idle objects has,
+// with the broker's error (the broker wakes them itself; see Broker.end).
+func TestPeerLossManyIdleReaders(t *testing.T) {
+	c1, c2 := connPair(t, "unix")
+	host, plugin := brokersOver(t, c1, c2, testConfig(), testConfig())
+	const n = 300
+	errs := make(chan error, n)
+	for i := uint32(1); i <= n; i++ {
+		dialAndWrite(t, host, i, "x")
+		c := acceptConn(t, plugin, i)
+		readN(t, c, 1)
+		go func() { _, err := c.Read(make([]byte, 1)); errs <- err }()
+	}
+	c1.Close()
+	for range n {
+		select {
+		case err := <-errs:
+			wantErrIs(t, "idle Read after peer loss", err, ErrClosed)
+		case <-time.After(10 * time.Second):
+			t.Fatal("an idle Read hung after the peer was lost")
+		}
+	}
 }

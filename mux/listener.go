@@ -68,7 +68,7 @@ func (l *Listener) Remove(id uint32) {
 
 // enqueue queues s for Accept; b.mu is held.
 func (l *Listener) enqueue(s *stream) {
-	l.queue = append(l.queue, s)
+	l.queue = append(l.queue, l.b.trackLocked(s))
 	select {
 	case l.ready <- struct{}{}:
 	default:

@@ -189,3 +189,10 @@ func numWaiting(b *Broker) int {
 	defer b.mu.Unlock()
 	return len(b.waiting)
 }
+
+// numTracked is how many streams b would wake at its end.
+func numTracked(b *Broker) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.streams)
+}
