@@ -142,11 +142,11 @@ func callEcho(c *rpc.Client) error {
 	return nil
 }
 
-// msgpackClient serves EchoService on the plugin's id 0 with ServeRPC and
-// returns the host's DialRPC client.
+// msgpackClient serves EchoService on the plugin's id 0 with serveRPC and
+// returns the host's dialRPC client.
 func msgpackClient(b *testing.B, host, plugin *Broker) *rpc.Client {
-	go plugin.ServeRPC(context.Background(), 0, echoServer(b))
-	c, err := host.DialRPC(context.Background(), 0)
+	go serveRPC(context.Background(), plugin, 0, echoServer(b))
+	c, err := dialRPC(context.Background(), host, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -211,8 +211,8 @@ func BenchmarkStreamOpenFirstCall(b *testing.B) {
 	for i := range b.N {
 		id := plugin.NextID()
 		served.Add(1)
-		go func() { defer served.Done(); plugin.ServeRPC(context.Background(), id, srv) }()
-		c, err := host.DialRPC(context.Background(), id)
+		go func() { defer served.Done(); serveRPC(context.Background(), plugin, id, srv) }()
+		c, err := dialRPC(context.Background(), host, id)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -425,12 +425,12 @@ func BenchmarkIdleStream(b *testing.B) {
 }
 
 // BenchmarkIdleServedObject measures an idle object served with its own
-// rpc.Server through ServeRPC after one call. served-end counts only the
+// rpc.Server through serveRPC after one call. served-end counts only the
 // serving side (its goroutine, stream, codec and rpc.Server): the dialing
 // side runs in a child process (this test binary running
 // TestIdleDialerHelper), as a plugin's peer does; its ns/op is the child
 // process's start and exit, not a figure of merit. both-ends keeps both
-// sides in this process and adds the DialRPC client with its reader
+// sides in this process and adds the dialRPC client with its reader
 // goroutine.
 func BenchmarkIdleServedObject(b *testing.B) {
 	b.Run("served-end", func(b *testing.B) {
@@ -445,7 +445,7 @@ func BenchmarkIdleServedObject(b *testing.B) {
 		host, plugin := pairWith(b, "tcp", benchConfig(), benchConfig())
 		benchIdle(b, "bytes/object", func() func() {
 			served := serveIdle(b, plugin)
-			c, err := host.DialRPC(context.Background(), served.id)
+			c, err := dialRPC(context.Background(), host, served.id)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -522,7 +522,7 @@ func TestIdleDialerHelper(t *testing.T) {
 	}
 	defer host.Close()
 	for id := uint32(1); id <= idleObjects; id++ {
-		c, err := host.DialRPC(context.Background(), id)
+		c, err := dialRPC(context.Background(), host, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -536,16 +536,16 @@ func TestIdleDialerHelper(t *testing.T) {
 	<-host.Done()
 }
 
-// idleServed is an object being served by ServeRPC.
+// idleServed is an object being served by serveRPC.
 type idleServed struct {
 	id   uint32
-	done chan struct{} // closed when ServeRPC returns
+	done chan struct{} // closed when serveRPC returns
 }
 
 // serveIdle serves a fresh EchoService with its own rpc.Server.
 func serveIdle(b *testing.B, plugin *Broker) idleServed {
 	s := idleServed{id: plugin.NextID(), done: make(chan struct{})}
 	srv := echoServer(b)
-	go func() { defer close(s.done); plugin.ServeRPC(context.Background(), s.id, srv) }()
+	go func() { defer close(s.done); serveRPC(context.Background(), plugin, s.id, srv) }()
 	return s
 }

@@ -34,15 +34,16 @@ const (
 	DefaultBrokerTimeout          = 30 * time.Second // Config.BrokerTimeout's
 )
 
-// yamuxWriteTimeout is yamux's own default connection write timeout, the
-// value a negative Config.ConnectionWriteTimeout selects.
-const yamuxWriteTimeout = 10 * time.Second
+// noLimit is what a negative timeout stands for: no limit.
+const noLimit = time.Duration(1 << 62)
 
 // Config tunes a session: the hashicorp/yamux session under the broker,
 // and the broker. The zero value works: Client and Server copy the Config,
 // replace every zero field by its documented default and validate the
-// result; they never modify the caller's Config. Both ends should use the
-// same values, although the protocol does not require it.
+// result; they never modify the caller's Config. As everywhere in muxplug,
+// a zero field means its default, and a negative duration turns its limit
+// or check off. Both ends should use the same values, although the
+// protocol does not require it.
 type Config struct {
 	// StreamWindow is the largest receive window of a stream, in bytes
 	// (yamux's MaxStreamWindowSize): how far a writer may run ahead of its
@@ -61,9 +62,10 @@ type Config struct {
 	// with ErrKeepAliveTimeout). Behind a saturated connection a frame
 	// queues behind others: yamux's 10s default failed multi-gigabyte
 	// transfers to a busy peer. Zero therefore means
-	// DefaultConnectionWriteTimeout (5 minutes); a negative value selects
-	// yamux's 10s. A peer that stops answering without closing the
-	// connection is detected after KeepAliveInterval plus this.
+	// DefaultConnectionWriteTimeout (5 minutes); negative means no limit
+	// (a wedged peer is then never detected). A peer that stops answering
+	// without closing the connection is detected after KeepAliveInterval
+	// plus this.
 	ConnectionWriteTimeout time.Duration
 
 	// AcceptBacklog is how many streams the peer opened may wait for the
@@ -86,7 +88,8 @@ type Config struct {
 	// BrokerTimeout is how long an incoming stream waits for a matching
 	// Accept before it is rejected and closed, and how long Accept waits
 	// for the peer to dial when its context has no earlier deadline. Zero
-	// means DefaultBrokerTimeout (30s); negative is an error.
+	// means DefaultBrokerTimeout (30s); negative means no limit (a stream
+	// nobody accepts then waits for as long as the session lasts).
 	BrokerTimeout time.Duration
 
 	// Logger receives the broker's log lines and yamux's, which are never
@@ -114,20 +117,21 @@ func (c *Config) withDefaults() (Config, error) {
 	cfg.KeepAliveInterval = orDefault(cfg.KeepAliveInterval, DefaultKeepAliveInterval)
 	cfg.ConnectionWriteTimeout = orDefault(cfg.ConnectionWriteTimeout, DefaultConnectionWriteTimeout)
 	if cfg.ConnectionWriteTimeout < 0 {
-		cfg.ConnectionWriteTimeout = yamuxWriteTimeout
+		cfg.ConnectionWriteTimeout = noLimit
 	}
 	cfg.AcceptBacklog = orDefault(cfg.AcceptBacklog, DefaultAcceptBacklog)
 	cfg.StreamOpenTimeout = orDefault(cfg.StreamOpenTimeout, DefaultStreamOpenTimeout)
 	cfg.StreamCloseTimeout = orDefault(cfg.StreamCloseTimeout, DefaultStreamCloseTimeout)
 	cfg.BrokerTimeout = orDefault(cfg.BrokerTimeout, DefaultBrokerTimeout)
+	if cfg.BrokerTimeout < 0 {
+		cfg.BrokerTimeout = noLimit
+	}
 	cfg.Logger = orDefault(cfg.Logger, slog.Default())
 	switch {
 	case cfg.StreamWindow < MinStreamWindow:
 		return cfg, fmt.Errorf("%w: StreamWindow %d is below the minimum %d", ErrBadConfig, cfg.StreamWindow, MinStreamWindow)
 	case cfg.AcceptBacklog < 0:
 		return cfg, fmt.Errorf("%w: AcceptBacklog %d is negative", ErrBadConfig, cfg.AcceptBacklog)
-	case cfg.BrokerTimeout < 0:
-		return cfg, fmt.Errorf("%w: BrokerTimeout %v is negative", ErrBadConfig, cfg.BrokerTimeout)
 	}
 	return cfg, nil
 }

@@ -41,9 +41,10 @@ func TestConfigValues(t *testing.T) {
 			func(c Config) bool { return c.StreamWindow == MinStreamWindow }},
 		{"window below minimum", Config{StreamWindow: MinStreamWindow - 1}, true, nil},
 		{"negative backlog", Config{AcceptBacklog: -1}, true, nil},
-		{"negative broker timeout", Config{BrokerTimeout: -time.Second}, true, nil},
-		{"negative write timeout is yamux's", Config{ConnectionWriteTimeout: -1}, false,
-			func(c Config) bool { return c.ConnectionWriteTimeout == yamuxWriteTimeout }},
+		{"negative broker timeout is no limit", Config{BrokerTimeout: -time.Second}, false,
+			func(c Config) bool { return c.BrokerTimeout == noLimit }},
+		{"negative write timeout is no limit", Config{ConnectionWriteTimeout: -1}, false,
+			func(c Config) bool { return c.ConnectionWriteTimeout == noLimit }},
 		{"negative keepalive kept", Config{KeepAliveInterval: -1}, false,
 			func(c Config) bool { return c.KeepAliveInterval == -1 }},
 	}

@@ -4,11 +4,12 @@
 // Client (the host) and Server (the plugin) each wrap their end of the
 // connection in a hashicorp/yamux session and return a Broker. The side
 // that will serve an object takes an id with NextID, waits for the peer
-// with Accept (or ServeRPC), and sends the id to the peer inside an RPC;
-// the peer reaches the object with Dial (or DialRPC). Each side's ids are
-// its own: a stream always names an id of the side that accepts it, so
-// the two sides never need to agree on who allocates what. Id 0 is the
-// main service: the host dials it and the plugin accepts it.
+// with Accept (or takes the streams of many ids with a Listener), and
+// sends the id to the peer inside an RPC; the peer reaches the object with
+// Dial. Each side's ids are its own: a stream always names an id of the
+// side that accepts it, so the two sides never need to agree on who
+// allocates what. Each side's id 0 is its main object: the plugin's serves
+// its component, and the host dials it first.
 //
 // Opening a stream costs no round trip. Dial returns once yamux has
 // written the stream's SYN (yamux does not wait for the peer's ACK), the
@@ -60,8 +61,8 @@
 //     (io.EOF).
 //
 // After the header and the status byte, a stream carries opaque bytes in
-// each direction. ServeRPC and DialRPC run net/rpc over it with the
-// msgpack codec of package codec.
+// each direction: package objrpc's calls, or, for a user who brings their
+// own, net/rpc with the codecs of package codec (see the example).
 //
 // # Lifetime
 //

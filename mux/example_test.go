@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/rpc"
 
+	"github.com/muxplug/muxplug/codec"
 	"github.com/muxplug/muxplug/mux"
 )
 
@@ -18,8 +19,9 @@ func (Greeter) Hello(name string, reply *string) error {
 	return nil
 }
 
-// ExampleClient runs a host and a plugin broker over net.Pipe: the plugin
-// serves its main service under id 0 and the host calls it.
+// ExampleClient runs a host and a plugin broker over net.Pipe, with
+// net/rpc and package codec on stream 0: the plugin serves a service there
+// and the host calls it.
 func ExampleClient() {
 	hostConn, pluginConn := net.Pipe()
 
@@ -32,17 +34,24 @@ func ExampleClient() {
 	if err := srv.Register(Greeter{}); err != nil {
 		log.Fatal(err)
 	}
-	go plugin.ServeRPC(context.Background(), 0, srv)
+	go func() {
+		conn, err := plugin.Accept(context.Background(), 0)
+		if err != nil {
+			log.Fatal(err)
+		}
+		srv.ServeCodec(codec.NewServerCodec(conn)) // until the host closes
+	}()
 
 	host, err := mux.Client(hostConn, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer host.Close()
-	client, err := host.DialRPC(context.Background(), 0)
+	conn, err := host.Dial(context.Background(), 0)
 	if err != nil {
 		log.Fatal(err)
 	}
+	client := rpc.NewClientWithCodec(codec.NewClientCodec(conn))
 	defer client.Close()
 
 	var reply string

@@ -28,7 +28,7 @@ func (c *Calc) Add(args Args, reply *int) error {
 
 // AddVia asks the caller's own Calc, served under args.Callback, to add.
 func (c *Calc) AddVia(args Args, reply *int) error {
-	client, err := c.b.DialRPC(context.Background(), args.Callback)
+	client, err := dialRPC(context.Background(), c.b, args.Callback)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (c *Calc) Block(_ Args, reply *int) error {
 }
 
 // serveCalc serves a Calc under id on b and returns a channel with
-// ServeRPC's result.
+// serveRPC's result.
 func serveCalc(t *testing.T, b *Broker, id uint32) (*Calc, <-chan error) {
 	t.Helper()
 	calc := &Calc{b: b, release: make(chan struct{})}
@@ -53,15 +53,15 @@ func serveCalc(t *testing.T, b *Broker, id uint32) (*Calc, <-chan error) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- b.ServeRPC(context.Background(), id, srv) }()
+	go func() { done <- serveRPC(context.Background(), b, id, srv) }()
 	return calc, done
 }
 
 func dialCalc(t *testing.T, b *Broker, id uint32) *rpc.Client {
 	t.Helper()
-	client, err := b.DialRPC(testCtx(t), id)
+	client, err := dialRPC(testCtx(t), b, id)
 	if err != nil {
-		t.Fatalf("DialRPC(%d): %v", id, err)
+		t.Fatalf("dialRPC(%d): %v", id, err)
 	}
 	t.Cleanup(func() { client.Close() })
 	return client
@@ -85,10 +85,10 @@ func TestRPC(t *testing.T) {
 		select {
 		case err := <-served:
 			if err != nil {
-				t.Errorf("ServeRPC after the client closed = %v, want nil", err)
+				t.Errorf("serveRPC after the client closed = %v, want nil", err)
 			}
 		case <-time.After(5 * time.Second):
-			t.Fatal("ServeRPC did not return after the client closed")
+			t.Fatal("serveRPC did not return after the client closed")
 		}
 		waitFor(t, "streams to close", func() bool { return host.NumStreams() == 0 && plugin.NumStreams() == 0 })
 	})
@@ -121,8 +121,8 @@ func TestDialRPCRejected(t *testing.T) {
 
 func TestServeRPCAcceptTimeout(t *testing.T) {
 	_, plugin := pairWith(t, "pipe", shortConfig(), shortConfig())
-	err := plugin.ServeRPC(context.Background(), 4, rpc.NewServer())
-	wantErrIs(t, "ServeRPC nobody dials", err, ErrAcceptTimeout)
+	err := serveRPC(context.Background(), plugin, 4, rpc.NewServer())
+	wantErrIs(t, "serveRPC nobody dials", err, ErrAcceptTimeout)
 }
 
 // TestRPCPendingCallPeerLoss checks that a call in flight fails promptly

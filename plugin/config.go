@@ -22,8 +22,8 @@ const (
 // ClientConfig is the configuration used to initialize a new plugin client.
 // NewClient copies it: changing the ClientConfig afterwards has no effect,
 // and NewClient never writes to it. The zero value of every field except Cmd
-// selects the documented default. (The *exec.Cmd is not copied: the Client
-// takes it over, see Cmd.)
+// selects the documented default, and a negative timeout means no limit.
+// (The *exec.Cmd is not copied: the Client takes it over, see Cmd.)
 type ClientConfig struct {
 	// Cmd is the unstarted subprocess for starting the plugin. The Client
 	// takes it over: Start appends the launch variables to Cmd.Env (or to
@@ -48,7 +48,8 @@ type ClientConfig struct {
 	MinPort, MaxPort uint
 
 	// StartTimeout bounds Start: launching the plugin, reading its
-	// handshake line, connecting and authenticating. Zero means one minute.
+	// handshake line, connecting and authenticating. Zero means
+	// DefaultStartTimeout (1 minute); negative means no limit.
 	StartTimeout time.Duration
 
 	// Stderr, if non-nil, receives the plugin's stderr, and its stdout after
@@ -70,7 +71,8 @@ type ClientConfig struct {
 	// KillTimeout is the grace period of Kill: how long the plugin gets to
 	// exit after being asked to, before it is killed. It also bounds how
 	// long Kill waits for the output relay to finish after the process
-	// exited. Zero means DefaultKillTimeout (2s).
+	// exited. Zero means DefaultKillTimeout (2s); negative means no limit
+	// (Kill then waits for as long as the plugin takes to exit).
 	KillTimeout time.Duration
 
 	// Network is how the host reaches the plugin: "tcp" (the default when
@@ -94,8 +96,8 @@ func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
 	cfg := *c
 	cfg.MinPort = orDefault(cfg.MinPort, DefaultMinPort)
 	cfg.MaxPort = orDefault(cfg.MaxPort, DefaultMaxPort)
-	cfg.StartTimeout = orDefault(cfg.StartTimeout, DefaultStartTimeout)
-	cfg.KillTimeout = orDefault(cfg.KillTimeout, DefaultKillTimeout)
+	cfg.StartTimeout = limit(cfg.StartTimeout, DefaultStartTimeout)
+	cfg.KillTimeout = limit(cfg.KillTimeout, DefaultKillTimeout)
 	cfg.Network = orDefault(cfg.Network, "tcp")
 	cfg.Name = orDefault(cfg.Name, filepath.Base(cfg.Cmd.Path))
 	cfg.Logger = orDefault(cfg.Logger, slog.Default())
@@ -112,12 +114,25 @@ func (c *ClientConfig) validate() error {
 	switch {
 	case c.MinPort > c.MaxPort || c.MaxPort > 65535:
 		return fmt.Errorf("%w: port range %d-%d", ErrInvalidConfig, c.MinPort, c.MaxPort)
-	case c.StartTimeout < 0 || c.KillTimeout < 0:
-		return fmt.Errorf("%w: negative timeout", ErrInvalidConfig)
 	case c.Network != "tcp" && c.Network != "unix":
 		return fmt.Errorf("%w: network %q, want \"tcp\" or \"unix\"", ErrInvalidConfig, c.Network)
 	}
 	return nil
+}
+
+// noLimit is what a negative timeout stands for.
+const noLimit = time.Duration(1 << 62)
+
+// limit returns the timeout d stands for: def for zero, no limit for a
+// negative value. Every timeout of the package follows that rule.
+func limit(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return noLimit
+	}
+	return d
 }
 
 func orDefault[T comparable](v, def T) T {

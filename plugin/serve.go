@@ -28,7 +28,8 @@ const exitLinger = 500 * time.Millisecond
 
 // ServeConfig tunes Serve. The zero value (or a nil *ServeConfig) serves a
 // plugin launched by a host, reading the launch variables from the
-// environment and printing the handshake line on os.Stdout.
+// environment and printing the handshake line on os.Stdout. A zero field
+// means its default, and a negative timeout means no limit.
 type ServeConfig struct {
 	// Logger receives the plugin's diagnostics. Nil means slog.Default(),
 	// whose output reaches the host through stderr.
@@ -39,12 +40,13 @@ type ServeConfig struct {
 	Mux *mux.Config
 
 	// ConnectTimeout bounds the wait for the host to connect after the
-	// handshake line. Zero means DefaultConnectTimeout (1 minute).
+	// handshake line. Zero means DefaultConnectTimeout (1 minute);
+	// negative means no limit.
 	ConnectTimeout time.Duration
 
 	// AuthTimeout bounds how long a connection may take to send its
 	// authentication preface before it is dropped. Zero means
-	// DefaultAuthTimeout (2s).
+	// DefaultAuthTimeout (2s); negative means no limit.
 	AuthTimeout time.Duration
 
 	// Getenv reads the launch variables. Nil means os.Getenv, in which case
@@ -69,19 +71,19 @@ type ServeConfig struct {
 	// running after it are logged and abandoned, and Serve returns an
 	// error wrapping ErrCallsAbandoned. Zero means DefaultExitTimeout
 	// (1s), which leaves the plugin time to exit on its own within the
-	// host's default KillTimeout; negative is an error.
+	// host's default KillTimeout; negative means no limit.
 	ExitTimeout time.Duration
 }
 
-func (c *ServeConfig) withDefaults() (ServeConfig, error) {
+func (c *ServeConfig) withDefaults() ServeConfig {
 	var sc ServeConfig
 	if c != nil {
 		sc = *c
 	}
 	sc.Logger = orDefault(sc.Logger, slog.Default())
-	sc.ConnectTimeout = orDefault(sc.ConnectTimeout, DefaultConnectTimeout)
-	sc.AuthTimeout = orDefault(sc.AuthTimeout, DefaultAuthTimeout)
-	sc.ExitTimeout = orDefault(sc.ExitTimeout, DefaultExitTimeout)
+	sc.ConnectTimeout = limit(sc.ConnectTimeout, DefaultConnectTimeout)
+	sc.AuthTimeout = limit(sc.AuthTimeout, DefaultAuthTimeout)
+	sc.ExitTimeout = limit(sc.ExitTimeout, DefaultExitTimeout)
 	if sc.Getenv == nil {
 		sc.Getenv = func(k string) string {
 			v := os.Getenv(k)
@@ -103,10 +105,7 @@ func (c *ServeConfig) withDefaults() (ServeConfig, error) {
 	}
 	mc.Logger = orDefault(mc.Logger, sc.Logger)
 	sc.Mux = &mc
-	if sc.ConnectTimeout < 0 || sc.AuthTimeout < 0 || sc.ExitTimeout < 0 {
-		return sc, fmt.Errorf("%w: negative timeout in ServeConfig", ErrInvalidConfig)
-	}
-	return sc, nil
+	return sc
 }
 
 // launchEnv is what the host told the plugin through the environment.
@@ -178,10 +177,7 @@ func serve(ctx context.Context, component interface{}, cfg *ServeConfig, announc
 	if err != nil {
 		return err
 	}
-	sc, err := cfg.withDefaults()
-	if err != nil {
-		return err
-	}
+	sc := cfg.withDefaults()
 	env, err := readLaunchEnv(sc.Getenv)
 	if err != nil {
 		return err

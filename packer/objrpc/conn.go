@@ -17,7 +17,8 @@ import (
 const DefaultDataTimeout = 30 * time.Second
 
 // Options tunes a Conn. A nil *Options and the zero value both mean the
-// defaults; NewConn copies the Options.
+// defaults, and a negative timeout means no limit; NewConn copies the
+// Options.
 type Options struct {
 	// Logger receives the stacks of recovered panics, failures of calls
 	// that cannot return an error (see Proxy.LogFailure) and protocol
@@ -40,7 +41,7 @@ type Options struct {
 	// DataTimeout bounds how long a byte stream whose call succeeded
 	// waits for the peer to dial it (see DataStream.Finish); only a
 	// broken peer makes it wait at all. Zero means DefaultDataTimeout
-	// (30s); negative is an error.
+	// (30s); negative means no limit.
 	DataTimeout time.Duration
 }
 
@@ -81,14 +82,12 @@ type Conn struct {
 
 // NewConn returns the runtime of b's connection and starts its accept
 // goroutine. opts may be nil. It fails if b is done, if another Listener
-// or Accept already takes b's id 0, or for invalid opts.
+// or Accept already takes b's id 0, or if a service in opts.Services
+// cannot be registered.
 func NewConn(b *mux.Broker, opts *Options) (*Conn, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
-	}
-	if o.DataTimeout < 0 {
-		return nil, fmt.Errorf("objrpc: DataTimeout %v is negative", o.DataTimeout)
 	}
 	c := &Conn{b: b, log: o.Logger, wrap: o.WrapTransportError, dataTTL: o.DataTimeout,
 		l: b.Listen(), objects: make(map[uint32]*object), services: make(map[string]*service),
@@ -96,8 +95,11 @@ func NewConn(b *mux.Broker, opts *Options) (*Conn, error) {
 	if c.log == nil {
 		c.log = slog.Default()
 	}
-	if c.dataTTL == 0 {
+	switch {
+	case c.dataTTL == 0:
 		c.dataTTL = DefaultDataTimeout
+	case c.dataTTL < 0:
+		c.dataTTL = 1 << 62 // no limit
 	}
 	for name, rcvr := range o.Services {
 		if err := c.Register(name, rcvr); err != nil {
