@@ -11,13 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/muxplug/muxplug/codec"
 	"github.com/muxplug/muxplug/mux"
 )
 
 // Between the floors and muxplug: package mux alone, over the floor
 // child's connection in modeMux. Stream 0 echoes (a broker stream's
-// ping-pong), stream 1 serves net/rpc with the msgpack codec (mux.ServeRPC
-// and mux.DialRPC, no packer/remote or plugin), stream 2 sends bulk. They
+// ping-pong), stream 1 serves net/rpc with the msgpack codec (package
+// codec on a mux stream, no objrpc, packer/remote or plugin), stream 2
+// sends bulk. They
 // show what each layer adds to the yamux floor, and what the stream window
 // does to bulk.
 
@@ -49,7 +51,11 @@ func serveMux(c net.Conn) {
 	srv := rpc.NewServer()
 	srv.Register(Echo{})
 	ctx := context.Background()
-	go b.ServeRPC(ctx, 1, srv)
+	go func() {
+		if st, err := b.Accept(ctx, 1); err == nil {
+			srv.ServeCodec(codec.NewServerCodec(st))
+		}
+	}()
 	go func() {
 		if st, err := b.Accept(ctx, 2); err == nil {
 			sendBulk(st)
@@ -101,10 +107,11 @@ func muxBulk(b *testing.B, br *mux.Broker) func(int) (time.Duration, error) {
 
 // muxRPC is a net/rpc call of pingSize bytes on the broker's stream 1.
 func muxRPC(b *testing.B, br *mux.Broker) func(int) (time.Duration, error) {
-	c, err := br.DialRPC(context.Background(), 1)
+	st, err := br.Dial(context.Background(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
+	c := rpc.NewClientWithCodec(codec.NewClientCodec(st))
 	b.Cleanup(func() { c.Close() })
 	in := bytes.Repeat([]byte{'p'}, pingSize)
 	return timed(func(n int) error {

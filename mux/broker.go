@@ -19,6 +19,7 @@ import (
 // connection fails; Done and Err report the end.
 type Broker struct {
 	sess *yamux.Session
+	conn *coalescingConn // beneath sess
 	cfg  Config
 	next atomic.Uint32  // the last id NextID returned
 	lost atomic.Bool    // the connection failed: done is closed or about to be
@@ -63,7 +64,8 @@ func newBroker(conn net.Conn, cfg *Config, client bool) (*Broker, error) {
 	if client {
 		open = yamux.Client
 	}
-	if b.sess, err = open(newCoalescingConn(conn, b.connFailed), c.yamuxConfig(b.ending)); err != nil {
+	b.conn = newCoalescingConn(conn, b.connFailed)
+	if b.sess, err = open(b.conn, c.yamuxConfig(b.ending)); err != nil {
 		return nil, fmt.Errorf("mux: start session: %w", err)
 	}
 	b.wg.Add(1)

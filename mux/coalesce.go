@@ -3,6 +3,7 @@ package mux
 import (
 	"encoding/binary"
 	"net"
+	"sync/atomic"
 )
 
 // The parts of yamux's frame format (its spec.md) that coalescingConn reads.
@@ -28,6 +29,8 @@ type coalescingConn struct {
 
 	lost func(error) // called by Read when the connection fails
 
+	read, written atomic.Int64 // bytes through the connection, frames included
+
 	held    bool                  // hdr is a data-frame header waiting for its body
 	hdr     [frameHeaderSize]byte // the held header
 	scratch []byte                // header and small body; grows to smallFrame
@@ -43,6 +46,7 @@ func newCoalescingConn(conn net.Conn, lost func(error)) *coalescingConn {
 // Read reads from the connection; only yamux's receive loop calls it.
 func (c *coalescingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	c.read.Add(int64(n))
 	if err != nil {
 		c.lost(err)
 	}
@@ -67,7 +71,9 @@ func (c *coalescingConn) Write(p []byte) (int, error) {
 		c.held = true
 		return len(p), nil
 	}
-	return c.Conn.Write(p)
+	n, err := c.Conn.Write(p)
+	c.written.Add(int64(n))
+	return n, err
 }
 
 // writeFrame sends the held header and body in one Write (small bodies,
@@ -78,11 +84,13 @@ func (c *coalescingConn) writeFrame(body []byte) (int, error) {
 	if len(body) <= smallFrame {
 		c.scratch = append(append(c.scratch[:0], c.hdr[:]...), body...)
 		n, err := c.Conn.Write(c.scratch)
+		c.written.Add(int64(n))
 		return max(n-frameHeaderSize, 0), err
 	}
 	c.vec = [2][]byte{c.hdr[:], body}
 	bufs := net.Buffers(c.vec[:])
 	n, err := bufs.WriteTo(c.Conn)
+	c.written.Add(n)
 	c.vec[1] = nil // do not keep the caller's body alive
 	return int(max(n-frameHeaderSize, 0)), err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -355,4 +356,22 @@ func TestSessionLoss(t *testing.T) {
 		t.Errorf("call when the session dies = %v, want ErrTransport", err)
 	}
 	<-host.Done()
+}
+
+// TestLogCalls checks the per-call debug records.
+func TestLogCalls(t *testing.T) {
+	var buf logBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	host, plugin := conns(t, "pipe", &Options{Logger: log, LogCalls: true})
+	_, p := serveTest(t, host, plugin)
+	if err := p.Call("Echo", &echoArgs{S: "x"}, new(echoReply)); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.Call("Fail", &echoArgs{S: "y"}, new(Empty))
+	out := buf.String()
+	for _, want := range []string{`msg="objrpc: call" method=Test.Echo`, `msg="objrpc: served" method=Test.Echo`, "method=Test.Fail", "failed y"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
 }

@@ -32,6 +32,25 @@ var errUserSentinel = errors.New("user: custom failure")
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// logBuffer collects log output; safe for concurrent use.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	return len(p), nil
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.buf)
+}
+
 // forEachNetwork runs f as a subtest over net.Pipe and loopback TCP.
 func forEachNetwork(t *testing.T, f func(t *testing.T, network string)) {
 	t.Helper()

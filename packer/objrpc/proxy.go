@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/muxplug/muxplug/internal/msgpack"
 	"github.com/muxplug/muxplug/mux"
@@ -56,6 +57,12 @@ func (p *Proxy) CallContext(ctx context.Context, method string, args interface{}
 func (p *Proxy) Start(ctx context.Context, method string, args interface{}, reply Reply) (stop func() bool, err error) {
 	stop = func() bool { return true }
 	name := p.svc + "." + method
+	p.c.calling.Add(1)
+	defer p.c.calling.Add(-1)
+	if p.c.logCalls {
+		start := time.Now()
+		defer func() { p.c.logCall("call", name, start, err) }()
+	}
 	cl, err := p.link.client()
 	if err != nil {
 		return stop, p.c.transportError(name, err)

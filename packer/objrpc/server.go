@@ -238,6 +238,9 @@ func (s *streamServer) run(req *request) {
 	if err != nil {
 		reply.Interface().(Reply).result().Err = err
 	}
+	if s.c.logCalls {
+		s.c.logCall("served", call.method, call.start, DecodeError(reply.Interface().(Reply).result().Err))
+	}
 	s.respond(&req.h, reply.Interface())
 }
 
