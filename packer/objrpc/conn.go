@@ -62,10 +62,10 @@ type Options struct {
 // closing the Conn ends what it serves, closing the Broker ends the Conn.
 // A Conn is safe for concurrent use.
 type Conn struct {
-	b       *mux.Broker
-	log     *slog.Logger
-	wrap    func(error) error
-	dataTTL time.Duration
+	b        *mux.Broker
+	log      *slog.Logger
+	wrap     func(error) error
+	dataTTL  time.Duration
 	logCalls bool
 
 	life    context.Context // the session: ends with Shutdown or the broker
