@@ -55,6 +55,27 @@ func BenchmarkCallbacks100(b *testing.B) {
 	reportRatio(b, scores, "goplugin-netrpc", "muxplug")
 }
 
+// BenchmarkSays is a Provision that says 100 and 10,000 lines on the
+// host's Ui (one-way calls in muxplug, a round trip each in go-plugin),
+// against one small call through the same plugin. lines/s is muxplug's
+// rate for the 10,000 lines.
+func BenchmarkSays(b *testing.B) {
+	small := muxplugProvisioner(b)
+	gp := startGoPlugin(b)
+	scores := compare(b, 1,
+		contender{"muxplug-small", muxplugSmall(small)},
+		contender{"muxplug-100", muxplugSays(muxplugSayer(b, 100), 100)},
+		contender{"muxplug-10000", muxplugSays(muxplugSayer(b, 10000), 10000)},
+		contender{"goplugin-100", goPluginSays(gp, 100)},
+		contender{"goplugin-10000", goPluginSays(gp, 10000)},
+	)
+	reportTimes(b, scores, "muxplug-100")
+	reportRatio(b, scores, "muxplug-100", "muxplug-small")
+	reportRatio(b, scores, "goplugin-100", "muxplug-100")
+	reportRatio(b, scores, "goplugin-10000", "muxplug-10000")
+	b.ReportMetric(10000/(scores["muxplug-10000"].ns/1e9), "lines/s")
+}
+
 // parallelCallers is how many goroutines BenchmarkParallel32 calls from.
 const parallelCallers = 32
 

@@ -33,15 +33,22 @@ func (p *goProvisioner) Prepare(args PrepareArgs, reply *string) error {
 	return nil
 }
 
-// Provision dials the host's Ui served on uiID and says 100 lines.
-func (p *goProvisioner) Provision(uiID uint32, reply *int) error {
-	conn, err := p.broker.Dial(uiID)
+// ProvisionArgs is Provision's argument: the id the host serves its Ui on
+// and how many lines to say.
+type ProvisionArgs struct {
+	UI   uint32
+	Says int
+}
+
+// Provision dials the host's Ui served on args.UI and says args.Says lines.
+func (p *goProvisioner) Provision(args ProvisionArgs, reply *int) error {
+	conn, err := p.broker.Dial(args.UI)
 	if err != nil {
 		return err
 	}
 	ui := rpc.NewClient(conn)
 	defer ui.Close()
-	for i := 0; i < 100; i++ {
+	for i := 0; i < args.Says; i++ {
 		var n int
 		if err := ui.Call("Plugin.Say", "line", &n); err != nil {
 			return err
@@ -125,14 +132,14 @@ func (c *goProvisionerClient) prepare() error {
 	return nil
 }
 
-func (c *goProvisionerClient) provision() error {
+func (c *goProvisionerClient) provision(says int) error {
 	id := c.broker.NextId()
 	go c.broker.AcceptAndServe(id, goUi{})
 	var total int
-	if err := c.client.Call("Plugin.Provision", id, &total); err != nil {
+	if err := c.client.Call("Plugin.Provision", ProvisionArgs{UI: id, Says: says}, &total); err != nil {
 		return err
 	}
-	if total != 100*len("line") {
+	if total != says*len("line") {
 		return fmt.Errorf("provision: got %d", total)
 	}
 	return nil
@@ -153,9 +160,14 @@ func goPluginSmall(p *goProvisionerClient) func(int) (time.Duration, error) {
 // goPluginCallbacks is a call whose handler calls the host's Ui 100 times
 // over a freshly brokered stream.
 func goPluginCallbacks(p *goProvisionerClient) func(int) (time.Duration, error) {
+	return goPluginSays(p, 100)
+}
+
+// goPluginSays is a call whose handler says says lines on the host's Ui.
+func goPluginSays(p *goProvisionerClient, says int) func(int) (time.Duration, error) {
 	return timed(func(n int) error {
 		for i := 0; i < n; i++ {
-			if err := p.provision(); err != nil {
+			if err := p.provision(says); err != nil {
 				return err
 			}
 		}

@@ -20,21 +20,32 @@ import (
 // or, given a Communicator, uploads bulkSize bytes through it; and a
 // builder whose artifacts are the idle served objects.
 
-// benchProvisioner answers Prepare with nothing to do.
-type benchProvisioner struct{}
+// benchProvisioner answers Prepare with nothing to do, unless its config
+// has "says", which sets how many lines each later Provision says (100
+// until then).
+type benchProvisioner struct{ says atomic.Int64 }
 
-func (benchProvisioner) Prepare(raws ...interface{}) error {
+func (p *benchProvisioner) Prepare(raws ...interface{}) error {
 	if len(raws) != 1 {
 		return fmt.Errorf("prepare: got %d raws", len(raws))
+	}
+	if cfg, ok := raws[0].(map[string]interface{}); ok {
+		if n, ok := cfg["says"].(int64); ok {
+			p.says.Store(n)
+		}
 	}
 	return nil
 }
 
-func (benchProvisioner) Provision(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
+func (p *benchProvisioner) Provision(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
 	if comm != nil {
 		return comm.Upload(ctx, "bench", &bulkSource{left: bulkSize}, nil)
 	}
-	for i := 0; i < 100; i++ {
+	n := p.says.Load()
+	if n == 0 {
+		n = 100
+	}
+	for i := int64(0); i < n; i++ {
 		ui.Say("line")
 	}
 	return nil
@@ -64,7 +75,7 @@ func (s *bulkSource) Read(p []byte) (int, error) {
 }
 
 func muxplugProvisionerMain() int {
-	plugin.ServeProvisioner(benchProvisioner{})
+	plugin.ServeProvisioner(&benchProvisioner{})
 	return 0
 }
 
@@ -131,6 +142,12 @@ func muxplugSmall(p packer.Provisioner) func(int) (time.Duration, error) {
 // muxplugCallbacks is a Provision whose handler calls the host's Ui 100
 // times.
 func muxplugCallbacks(p packer.Provisioner) func(int) (time.Duration, error) {
+	return muxplugSays(p, 100)
+}
+
+// muxplugSays is a Provision whose handler says says lines on the host's
+// Ui; p has been prepared to say that many (see benchProvisioner).
+func muxplugSays(p packer.Provisioner, says int) func(int) (time.Duration, error) {
 	ui := new(countingUi)
 	return timed(func(n int) error {
 		ui.said.Store(0)
@@ -139,11 +156,21 @@ func muxplugCallbacks(p packer.Provisioner) func(int) (time.Duration, error) {
 				return err
 			}
 		}
-		if got := ui.said.Load(); got != int64(100*n) {
-			return fmt.Errorf("Ui.Say called %d times, want %d", got, 100*n)
+		if got := ui.said.Load(); got != int64(says*n) {
+			return fmt.Errorf("Ui.Say called %d times, want %d", got, says*n)
 		}
 		return nil
 	})
+}
+
+// muxplugSayer launches a provisioner child prepared to say says lines per
+// Provision.
+func muxplugSayer(b *testing.B, says int) packer.Provisioner {
+	p := muxplugProvisioner(b)
+	if err := p.Prepare(map[string]interface{}{"says": says}); err != nil {
+		b.Fatal(err)
+	}
+	return p
 }
 
 // muxplugUpload is a Provision that uploads bulkSize bytes to the host's

@@ -28,7 +28,8 @@ var errShutdown = errors.New("objrpc: client closed")
 // pending and later call fails with the same error.
 type client struct {
 	mc     *msgpack.Conn
-	reader chan struct{} // capacity 1: holding a slot is the right to read
+	reader chan struct{}                  // capacity 1: holding a slot is the right to read
+	failed func(method string, err error) // reports a one-way call's failure; never nil
 
 	mu      sync.Mutex // guards the fields below
 	seq     uint64
@@ -45,9 +46,10 @@ type pendingCall struct {
 	done   chan struct{} // closed when err and reply are final
 }
 
-func newClient(conn io.ReadWriteCloser) *client {
+func newClient(conn io.ReadWriteCloser, failed func(method string, err error)) *client {
 	return &client{
 		mc:      msgpack.NewConn(conn),
+		failed:  failed,
 		reader:  make(chan struct{}, 1),
 		pending: make(map[uint64]*pendingCall),
 	}
@@ -86,6 +88,17 @@ func (c *client) send(method string, args, reply interface{}) (*pendingCall, err
 		return nil, err
 	}
 	return pc, nil
+}
+
+// sendOneWay sends a one-way request: no reply comes unless it fails.
+func (c *client) sendOneWay(method string, args interface{}) error {
+	c.mu.Lock()
+	err := c.err
+	c.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return c.mc.WriteMessage(&msgpack.RequestHeader{ServiceMethod: method}, args)
 }
 
 // waitContext waits for pc's reply until ctx ends, then gives up on it with
@@ -162,6 +175,9 @@ func (c *client) readOne() error {
 	if err := c.mc.ReadHeader(&resp); err != nil {
 		return err
 	}
+	if resp.Seq == 0 {
+		return c.readFailure(&resp)
+	}
 	c.mu.Lock()
 	pc := c.pending[resp.Seq]
 	delete(c.pending, resp.Seq)
@@ -181,6 +197,20 @@ func (c *client) readOne() error {
 		pc.err = fmt.Errorf("objrpc: %s: reply: %w: %w", pc.method, ErrProtocol, err)
 	}
 	close(pc.done)
+	return nil
+}
+
+// readFailure reads the report of a one-way call that failed.
+func (c *client) readFailure(resp *msgpack.ResponseHeader) error {
+	var reply Empty
+	if err := c.mc.ReadBody(&reply); err != nil {
+		return err
+	}
+	err := DecodeError(reply.Err)
+	if resp.Error != "" {
+		err = fmt.Errorf("objrpc: %s: the peer refused the call: %s: %w", resp.ServiceMethod, resp.Error, ErrProtocol)
+	}
+	c.failed(resp.ServiceMethod, err)
 	return nil
 }
 

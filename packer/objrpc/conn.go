@@ -73,15 +73,20 @@ type Conn struct {
 	l       *mux.Listener
 	callIDs atomic.Uint64 // the last id of this side's cancellable calls
 	calling atomic.Int64  // calls this side is making now
-	callee  callTable     // the peer's running cancellable calls
-	main    *object       // id 0
-	peer    *link         // the peer's id 0
-	wg      sync.WaitGroup
+
+	oneWayFails atomic.Int64 // one-way calls the peer reported failed
+	oneWayLost  atomic.Int64 // one-way calls a broken stream left unconfirmed
+	callee      callTable    // the peer's running cancellable calls
+	main        *object      // id 0
+	peer        *link        // the peer's id 0
+	wg          sync.WaitGroup
+
+	runMu   sync.Mutex         // guards running
+	running map[*Call]struct{} // served calls that have not returned
 
 	mu       sync.Mutex // guards the fields below
 	objects  map[uint32]*object
 	services map[string]*service // the main object's
-	running  map[*Call]struct{}
 	closed   bool
 	releases []releaseTicket // proxies whose objects the peer may drop
 	freeing  bool            // the release goroutine runs
@@ -269,12 +274,12 @@ func (r RunningCall) String() string {
 
 // Running returns the served calls running now, oldest first.
 func (c *Conn) Running() []RunningCall {
-	c.mu.Lock()
+	c.runMu.Lock()
 	out := make([]RunningCall, 0, len(c.running))
 	for call := range c.running {
 		out = append(out, RunningCall{Method: call.method, Start: call.start})
 	}
-	c.mu.Unlock()
+	c.runMu.Unlock()
 	sortRunning(out)
 	return out
 }
@@ -308,16 +313,23 @@ type Stats struct {
 	Calls      int // served calls running now
 	Cancelable int // of those, cancellable calls the Cancel table holds
 	Tombstones int // Cancels kept for calls that had not begun (see the package doc)
+
+	OneWayFailed int64 // one-way calls the peer reported failed, since NewConn
+	OneWayLost   int64 // one-way calls left unconfirmed by a broken stream, since NewConn
 }
 
 // Stats returns a snapshot of what c holds. It does not block on calls.
 func (c *Conn) Stats() Stats {
 	live, tombs := c.callee.size()
+	c.runMu.Lock()
+	calls := len(c.running)
+	c.runMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	objects := len(c.objects)
 	if c.objects[0] != nil {
 		objects--
 	}
-	return Stats{Objects: objects, Outgoing: int(c.calling.Load()), Calls: len(c.running), Cancelable: live, Tombstones: tombs}
+	return Stats{Objects: objects, Outgoing: int(c.calling.Load()), Calls: calls, Cancelable: live,
+		Tombstones: tombs, OneWayFailed: c.oneWayFails.Load(), OneWayLost: c.oneWayLost.Load()}
 }

@@ -202,9 +202,49 @@ type waitArgs struct {
 type testRcvr struct {
 	started chan string   // Wait and Stuck say they began
 	release chan struct{} // Stuck waits for it, ignoring its context
+	gate    chan struct{} // if not nil, each Note waits for a value
 
 	mu     sync.Mutex
 	closed bool // Close was called
+	notes  []noteArgs
+}
+
+type noteArgs struct {
+	From int    `codec:"from"`
+	Seq  int    `codec:"seq"`
+	Fail string `codec:"fail"` // Note fails with this text, or panics if it is "panic"
+}
+
+// Note records its argument, once the gate (if any) lets it.
+func (r *testRcvr) Note(_ *Call, a *noteArgs, _ *Empty) error {
+	if r.gate != nil {
+		<-r.gate
+	}
+	switch a.Fail {
+	case "":
+	case "panic":
+		panic("note exploded")
+	default:
+		return errors.New(a.Fail)
+	}
+	r.mu.Lock()
+	r.notes = append(r.notes, *a)
+	r.mu.Unlock()
+	return nil
+}
+
+// Count replies with how many Notes were recorded.
+func (r *testRcvr) Count(_ *Call, _ *NoArgs, reply *echoReply) error {
+	r.mu.Lock()
+	reply.S = fmt.Sprint(len(r.notes))
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *testRcvr) recorded() []noteArgs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]noteArgs(nil), r.notes...)
 }
 
 func newTestRcvr() *testRcvr {
@@ -280,4 +320,9 @@ func serveTest(t testing.TB, from, to *Conn) (*testRcvr, *Proxy) {
 		t.Fatal(err)
 	}
 	return r, p
+}
+
+// slogTo returns a logger that writes every level to w.
+func slogTo(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

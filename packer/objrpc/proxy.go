@@ -190,6 +190,8 @@ type link struct {
 	err    error // a failed dial, returned by every later use
 	closed bool
 	fixed  bool
+
+	ow oneWay // the one-way calls sent on the stream
 }
 
 // client returns the link's client, dialing the peer on first use.
@@ -218,7 +220,7 @@ func (l *link) dial(ctx context.Context, announce bool) (*client, error) {
 		l.err = err
 		return nil, err
 	}
-	l.cl = newClient(conn)
+	l.cl = newClient(conn, l.c.oneWayFailed)
 	return l.cl, nil
 }
 
@@ -290,6 +292,7 @@ func (c *Conn) releaseLoop() {
 		c.mu.Unlock()
 		ids := make([]uint32, len(batch))
 		for i, t := range batch {
+			t.link.flush()
 			t.link.close()
 			ids[i] = t.id
 		}

@@ -95,10 +95,12 @@ func (s *Scope) link(id uint32) *link {
 	return l
 }
 
-// Close ends the scope: the calls still running in its objects see their
-// contexts end, their streams and the links' streams close, later calls
-// through its proxies fail with ErrExpired, and Close waits until every
-// call running in its objects has returned. It is idempotent.
+// Close ends the scope. First every one-way call sent through its proxies
+// has run on the far side (or is reported lost); then the calls still
+// running in its objects see their contexts end, their streams and the
+// links' streams close, later calls through its proxies fail with
+// ErrExpired, and Close waits until every call running in its objects has
+// returned. It is idempotent.
 func (s *Scope) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -109,6 +111,9 @@ func (s *Scope) Close() {
 	objects, links := s.objects, s.links
 	s.objects, s.links, s.memo, s.keep = nil, nil, nil, nil
 	s.mu.Unlock()
+	for _, l := range links {
+		l.flush() // the peer runs what was sent before it learns of the end
+	}
 	s.end()
 	for _, l := range links {
 		l.close()

@@ -89,7 +89,8 @@ func (c *Call) ExportResult(k *Kind, obj interface{}) (Ref, error) {
 // another to read the next request, so a method starts without a
 // goroutine hand-off and long calls overlap their Cancel; an idle stream
 // holds one goroutine whose stack has not grown. Cancel and
-// Runtime.Release run on the reading goroutine, which then reads on.
+// Runtime.Release run on the reading goroutine, which then reads on, and
+// so do one-way calls (see oneway.go), in the order they arrive.
 type streamServer struct {
 	c    *Conn
 	o    *object // nil: the id is not served; every call gets ErrExpired
@@ -126,9 +127,17 @@ func (s *streamServer) serve() {
 			return
 		}
 		if done, err := s.readBody(&req); err != nil {
-			s.refuse(&req.h, err)
+			if req.h.Seq == 0 {
+				s.refuseOneWay(&req.h, err)
+			} else {
+				s.refuse(&req.h, err)
+			}
 			continue
 		} else if done {
+			continue
+		}
+		if req.h.Seq == 0 {
+			s.runOneWay(&req)
 			continue
 		}
 		s.calls.Add(1)
@@ -170,9 +179,13 @@ func (s *streamServer) readBody(req *request) (done bool, err error) {
 		s.c.callee.cancel(args.ID)
 		s.respond(&req.h, &Empty{})
 		return true, nil
-	case s.o == nil:
+	case s.o == nil: // one-way calls get the same answer: a failure report
 		err := s.mc.ReadBody(nil)
 		s.respond(&req.h, &Empty{Result{EncodeError(fmt.Errorf("objrpc: %s: %w", req.h.ServiceMethod, ErrExpired))}})
+		return true, err
+	case name == runtimeService && mname == "Sync": // every call before it has run
+		err := s.mc.ReadBody(nil)
+		s.respond(&req.h, &Empty{})
 		return true, err
 	case s.o.id == 0 && name == runtimeService && mname == "Release":
 		var args releaseArgs
@@ -262,11 +275,11 @@ func invoke(call *Call, req *request, reply reflect.Value) (werr *WireError) {
 
 // track adds call to, or removes it from, the calls Running reports.
 func (c *Conn) track(call *Call, running bool) {
-	c.mu.Lock()
+	c.runMu.Lock()
 	if running {
 		c.running[call] = struct{}{}
 	} else {
 		delete(c.running, call)
 	}
-	c.mu.Unlock()
+	c.runMu.Unlock()
 }

@@ -30,8 +30,9 @@ func TestStreamCounts(t *testing.T) {
 			for i := range 3 {
 				ui.Say(fmt.Sprint("say ", i))
 			}
+			ui.Ask("q") // waits (the fake has no answer): the host has seen the stream
 			if n := s.host.NumStreams(); n != 2 {
-				return fmt.Errorf("after 3 Says the host has %d streams, want 2: one per object", n)
+				return fmt.Errorf("after 3 Says and an Ask the host has %d streams, want 2: one per object", n)
 			}
 			return useEveryStream(ctx, comm)
 		}}

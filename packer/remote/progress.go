@@ -10,7 +10,7 @@ import (
 // Progress across the wire (see objrpc's progress types). The side that
 // calls TrackProgress on a proxy Ui keeps the stream: it asks the peer to
 // begin a report (Ui.TrackStart), and reports the running total of the
-// bytes read through the reader it returns (Ui.TrackUpdate), at most once
+// bytes read through the reader it returns (Ui.TrackUpdate, one-way), at most once
 // per objrpc.ProgressInterval, plus the final total when the reader is
 // closed (Ui.TrackEnd). The serving side calls the real Ui's TrackProgress
 // with a Tracker's synthetic stream, drains the reader it returns on a
@@ -31,11 +31,12 @@ func (u *uiClient) TrackProgress(src string, currentSize, totalSize int64, strea
 		return stream
 	}
 	return objrpc.NewProgressReader(stream, func(n int64, final bool) {
-		method := "TrackUpdate"
+		args := &wire.TrackArgs{ID: reply.ID, N: n}
 		if final {
-			method = "TrackEnd"
+			u.LogFailure("TrackEnd", u.Call("TrackEnd", args, new(objrpc.Empty)))
+		} else {
+			u.LogFailure("TrackUpdate", u.Send("TrackUpdate", args))
 		}
-		u.LogFailure(method, u.Call(method, &wire.TrackArgs{ID: reply.ID, N: n}, new(objrpc.Empty)))
 	})
 }
 

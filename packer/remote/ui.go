@@ -12,7 +12,8 @@ var uiKind = objrpc.NewKind("Ui", func(obj interface{}) interface{} {
 })
 
 // uiClient is a packer.Ui whose methods are calls to a Ui the peer serves.
-// The methods without an error result log a failed call.
+// Say, Message, Error and Machine are one-way (objrpc's Proxy.Send): they
+// return once the line is on its way, and a failure is logged.
 type uiClient struct{ *objrpc.Proxy }
 
 func newUiClient(p *objrpc.Proxy) packer.Ui { return &uiClient{p} }
@@ -30,12 +31,11 @@ func (u *uiClient) Message(message string) { u.say("Message", message) }
 func (u *uiClient) Error(message string) { u.say("Error", message) }
 
 func (u *uiClient) say(method, message string) {
-	u.LogFailure(method, u.Call(method, &wire.StringArgs{S: message}, new(objrpc.Empty)))
+	u.LogFailure(method, u.Send(method, &wire.StringArgs{S: message}))
 }
 
 func (u *uiClient) Machine(category string, args ...string) {
-	err := u.Call("Machine", &wire.MachineArgs{Category: category, Args: args}, new(objrpc.Empty))
-	u.LogFailure("Machine", err)
+	u.LogFailure("Machine", u.Send("Machine", &wire.MachineArgs{Category: category, Args: args}))
 }
 
 // uiServer serves a packer.Ui. TrackStart, TrackUpdate and TrackEnd are
