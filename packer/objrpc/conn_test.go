@@ -288,7 +288,7 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("%s: Cancellable = %v", m.Name, m.Cancellable)
 		}
 	}
-	if got := strings.Join(names, " "); got != "Big Echo Fail Panic Stuck Wait" {
+	if got := strings.Join(names, " "); got != "Big Count Echo Fail Note Panic Stuck Wait" {
 		t.Errorf("Describe names %q", got)
 	}
 	if _, err := Describe(struct{}{}); err == nil {
