@@ -57,6 +57,8 @@ type Conn struct {
 	closeOnce sync.Once
 	closeErr  error
 
+	ahead  *[]byte          // bytes read past the current frame; nil when there are none
+	apos   int              // the first unread byte of ahead
 	frame  *[]byte          // the frame between a header read and its body read; nil when idle
 	dec    *ugorji.Decoder  // decoder positioned after the header; nil when idle
 	prefix [PrefixSize]byte // scratch for the length prefix
@@ -81,6 +83,32 @@ func (c *Conn) WriteMessage(header, body interface{}) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if _, err := c.rwc.Write(buf); err != nil {
+		return fmt.Errorf("codec: write: %w", err)
+	}
+	return nil
+}
+
+// AppendMessage appends the frame of header and body to dst, as
+// WriteMessage would write it, and returns the result; on failure it
+// returns dst unchanged and an *EncodeError. It is safe for concurrent
+// use.
+func AppendMessage(dst []byte, header, body interface{}) ([]byte, error) {
+	bufp := bufferPool.Get().(*[]byte)
+	defer putBuffer(bufp)
+	buf := (*bufp)[:0]
+	if err := encodeFrame(&buf, header, body); err != nil {
+		return dst, &EncodeError{err}
+	}
+	*bufp = buf
+	return append(dst, buf...), nil
+}
+
+// WriteFrames writes frames made by AppendMessage, whole, in one Write,
+// never interleaved with another WriteMessage or WriteFrames.
+func (c *Conn) WriteFrames(frames []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if _, err := c.rwc.Write(frames); err != nil {
 		return fmt.Errorf("codec: write: %w", err)
 	}
 	return nil
@@ -126,7 +154,7 @@ func encodeFrame(buf *[]byte, header, body interface{}) error {
 // closed; a clean end of rwc between frames is io.EOF.
 func (c *Conn) ReadHeader(h interface{}) error {
 	c.release()
-	if _, err := io.ReadFull(c.rwc, c.prefix[:]); err != nil {
+	if _, err := c.readFull(c.prefix[:]); err != nil {
 		if err == io.ErrUnexpectedEOF {
 			return fmt.Errorf("codec: truncated frame length: %w", err)
 		}
@@ -173,7 +201,7 @@ func (c *Conn) readFrame(n int) error {
 			copy(grown, buf)
 			buf = grown
 		}
-		m, err := io.ReadFull(c.rwc, buf[len(buf):min(n, cap(buf))])
+		m, err := c.readFull(buf[len(buf):min(n, cap(buf))])
 		buf = buf[:len(buf)+m]
 		*bufp = buf
 		if err != nil {
@@ -182,6 +210,53 @@ func (c *Conn) readFrame(n int) error {
 	}
 	*bufp = buf
 	return nil
+}
+
+// aheadSize is the size of the read-ahead buffer: a read for a small frame
+// asks rwc for this much, so that a burst of small messages (one-way calls)
+// costs one Read of the stream per aheadSize bytes, not two per message.
+const aheadSize = 16 << 10
+
+var aheadPool = sync.Pool{New: func() any { b := make([]byte, aheadSize); return &b }}
+
+// readFull fills p, from the bytes read ahead first. A read of less than
+// aheadSize that the read-ahead bytes do not satisfy reads up to aheadSize
+// bytes into a pooled buffer, which is released as soon as it is used up,
+// so an idle Conn holds none.
+func (c *Conn) readFull(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if c.ahead != nil {
+			k := copy(p[n:], (*c.ahead)[c.apos:])
+			n += k
+			c.apos += k
+			if c.apos == len(*c.ahead) {
+				*c.ahead = (*c.ahead)[:cap(*c.ahead)]
+				aheadPool.Put(c.ahead)
+				c.ahead = nil
+			}
+			continue
+		}
+		if len(p)-n >= aheadSize {
+			k, err := io.ReadFull(c.rwc, p[n:])
+			return n + k, err
+		}
+		bufp := aheadPool.Get().(*[]byte)
+		k, err := io.ReadAtLeast(c.rwc, *bufp, 1)
+		if k > 0 {
+			*bufp = (*bufp)[:k]
+			c.ahead, c.apos = bufp, 0
+		} else {
+			aheadPool.Put(bufp)
+		}
+		if err != nil && k == 0 {
+			if n > 0 && err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // ReadBody decodes the body of the frame whose header was just read into

@@ -22,7 +22,9 @@ var errShutdown = errors.New("objrpc: client closed")
 //
 // The protocol is net/rpc's, framed by package msgpack: a request is
 // {ServiceMethod, Seq} and the argument; a response is {ServiceMethod,
-// Seq, Error} and the reply. Seq numbers start at 1.
+// Seq, Error} and the reply. Seq numbers start at 1; a request with Seq 0
+// is one-way: the server answers it only if it fails, with a response of
+// Seq 0 that the reader hands to failed.
 //
 // It is safe for concurrent use. After a transport failure or close, every
 // pending and later call fails with the same error.
@@ -30,6 +32,19 @@ type client struct {
 	mc     *msgpack.Conn
 	reader chan struct{}                  // capacity 1: holding a slot is the right to read
 	failed func(method string, err error) // reports a one-way call's failure; never nil
+	wg     *sync.WaitGroup                // counts the flusher goroutine (the Conn's)
+
+	// One-way requests leave through a buffer that a flusher goroutine,
+	// started when the buffer fills from empty, writes in as few Writes as
+	// it can; a waited-for request is written only once every one-way
+	// request buffered before it has been.
+	omu      sync.Mutex // guards the fields below
+	ofree    *sync.Cond // on omu: the flusher has written something
+	obuf     []byte     // one-way requests not written yet
+	ospare   []byte     // the flusher's last buffer, for reuse
+	flushing bool       // the flusher runs
+	queued   int64      // bytes ever appended to obuf
+	written  int64      // bytes of those written (or dropped by a failed write)
 
 	mu      sync.Mutex // guards the fields below
 	seq     uint64
@@ -46,13 +61,16 @@ type pendingCall struct {
 	done   chan struct{} // closed when err and reply are final
 }
 
-func newClient(conn io.ReadWriteCloser, failed func(method string, err error)) *client {
-	return &client{
+func newClient(conn io.ReadWriteCloser, failed func(method string, err error), wg *sync.WaitGroup) *client {
+	c := &client{
 		mc:      msgpack.NewConn(conn),
 		failed:  failed,
+		wg:      wg,
 		reader:  make(chan struct{}, 1),
 		pending: make(map[uint64]*pendingCall),
 	}
+	c.ofree = sync.NewCond(&c.omu)
+	return c
 }
 
 // call sends a request and waits for its reply.
@@ -80,17 +98,29 @@ func (c *client) send(method string, args, reply interface{}) (*pendingCall, err
 	c.pending[pc.seq] = pc
 	c.mu.Unlock()
 
+	c.drain()
 	err := c.mc.WriteMessage(&msgpack.RequestHeader{ServiceMethod: method, Seq: pc.seq}, args)
 	if err != nil {
 		c.mu.Lock()
 		delete(c.pending, pc.seq)
 		c.mu.Unlock()
+		var enc *msgpack.EncodeError
+		if !errors.As(err, &enc) {
+			c.fail(err) // the stream is broken
+		}
 		return nil, err
 	}
 	return pc, nil
 }
 
-// sendOneWay sends a one-way request: no reply comes unless it fails.
+// maxBuffered is how many bytes of one-way requests may wait for the
+// flusher before sendOneWay waits too.
+const maxBuffered = 256 << 10
+
+// sendOneWay queues a one-way request: no reply comes unless it fails. It
+// returns once the request is buffered, unless maxBuffered bytes are
+// waiting already. A request that cannot be encoded fails with an
+// *msgpack.EncodeError.
 func (c *client) sendOneWay(method string, args interface{}) error {
 	c.mu.Lock()
 	err := c.err
@@ -98,7 +128,57 @@ func (c *client) sendOneWay(method string, args interface{}) error {
 	if err != nil {
 		return err
 	}
-	return c.mc.WriteMessage(&msgpack.RequestHeader{ServiceMethod: method}, args)
+	c.omu.Lock()
+	defer c.omu.Unlock()
+	for len(c.obuf) >= maxBuffered && c.flushing {
+		c.ofree.Wait()
+	}
+	n := len(c.obuf)
+	if c.obuf, err = msgpack.AppendMessage(c.obuf, &msgpack.RequestHeader{ServiceMethod: method}, args); err != nil {
+		return err
+	}
+	c.queued += int64(len(c.obuf) - n)
+	if !c.flushing {
+		c.flushing = true
+		c.wg.Add(1)
+		go c.flush()
+	}
+	return nil
+}
+
+// flush writes the buffered one-way requests until none are left. A
+// failed write breaks the client.
+func (c *client) flush() {
+	defer c.wg.Done()
+	c.omu.Lock()
+	for len(c.obuf) > 0 {
+		buf := c.obuf
+		c.obuf = c.ospare[:0]
+		c.omu.Unlock()
+		err := c.mc.WriteFrames(buf)
+		c.omu.Lock()
+		c.written += int64(len(buf))
+		c.ospare = buf
+		c.ofree.Broadcast()
+		if err != nil {
+			c.omu.Unlock()
+			c.fail(err)
+			c.omu.Lock()
+		}
+	}
+	c.flushing = false
+	c.ofree.Broadcast()
+	c.omu.Unlock()
+}
+
+// drain waits until every one-way request buffered so far has been
+// written, so that a request written next cannot overtake them.
+func (c *client) drain() {
+	c.omu.Lock()
+	defer c.omu.Unlock()
+	for target := c.queued; c.written < target; {
+		c.ofree.Wait()
+	}
 }
 
 // waitContext waits for pc's reply until ctx ends, then gives up on it with

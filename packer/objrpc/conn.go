@@ -187,20 +187,24 @@ func (c *Conn) DialMain(ctx context.Context) error {
 }
 
 // acceptLoop hands every stream the peer dials to the object it names,
-// until c or its broker ends.
+// until c or its broker ends. Its goroutine is counted in c.wg.
+//
+// The goroutine that takes a stream serves it, after starting another to
+// take the next: the first request on a new stream reaches its method
+// without a further hand-off.
 func (c *Conn) acceptLoop() {
-	defer c.wg.Done()
-	for {
-		id, s, err := c.l.Accept(c.life)
-		if err != nil {
-			c.end(err)
-			return
-		}
-		c.mu.Lock()
-		o := c.objects[id]
-		c.mu.Unlock()
-		c.attach(o, s) // a nil o answers for an object no longer served
+	id, s, err := c.l.Accept(c.life)
+	if err != nil {
+		c.end(err)
+		c.wg.Done()
+		return
 	}
+	c.wg.Add(1)
+	go c.acceptLoop()
+	c.mu.Lock()
+	o := c.objects[id]
+	c.mu.Unlock()
+	c.attach(o, s) // a nil o answers for an object no longer served
 }
 
 // lookup returns the value this side serves under id, for a reference

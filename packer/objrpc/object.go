@@ -65,12 +65,13 @@ func (c *Conn) register(o *object) error {
 	return nil
 }
 
-// attach starts serving a stream the peer dialed to o. A nil o (the id is
-// not served, or no longer) gets a server that answers every call with
-// ErrExpired.
+// attach serves a stream the peer dialed to o on the calling goroutine,
+// whose count in c.wg it takes over. A nil o (the id is not served, or no
+// longer) gets a server that answers every call with ErrExpired.
 func (c *Conn) attach(o *object, s net.Conn) {
 	if o != nil && o.data != nil {
 		o.data.attach(s)
+		c.wg.Done()
 		return
 	}
 	if o != nil {
@@ -87,8 +88,7 @@ func (c *Conn) attach(o *object, s net.Conn) {
 			o.mu.Unlock()
 		}
 	}
-	c.wg.Add(1)
-	go newStreamServer(c, o, s).serve()
+	newStreamServer(c, o, s).serve()
 }
 
 // detach forgets a stream whose server has ended.

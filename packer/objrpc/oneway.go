@@ -50,11 +50,13 @@ type syncPoint struct {
 }
 
 // Send calls method on the object without waiting: when it returns, the
-// call is on its way. It blocks only while oneWayWindow calls on the
-// object's stream are unconfirmed. It returns an error only for a call
-// that could not be sent (the proxy expired, the stream broke, the
-// arguments do not encode); a failure on the far side is logged, with the
-// method, and counted in Stats.OneWayFailed.
+// call is on its way (buffered, or written). It blocks only while
+// oneWayWindow calls on the object's stream are unconfirmed. It returns an
+// error for a call that could not be sent (the proxy expired, the stream
+// is known to be broken, the arguments do not encode); a failure on the
+// far side is logged, with the method, and counted in Stats.OneWayFailed,
+// and calls a stream that breaks later leaves unconfirmed are logged and
+// counted in Stats.OneWayLost.
 func (p *Proxy) Send(method string, args interface{}) error {
 	name := p.svc + "." + method
 	if err := p.link.send(name, args); err != nil {
@@ -151,16 +153,18 @@ func (c *Conn) oneWayFailed(method string, err error) {
 }
 
 // runOneWay runs a one-way request on the reading goroutine, and answers
-// only a failure.
+// only a failure. One-way calls are quick by nature and leave Running
+// alone, which keeps them cheap.
 func (s *streamServer) runOneWay(req *request) {
-	call := &Call{conn: s.c, obj: s.o, ctx: s.o.life, method: req.h.ServiceMethod, start: time.Now()}
-	s.c.track(call, true)
+	call := &Call{conn: s.c, obj: s.o, ctx: s.o.life, method: req.h.ServiceMethod}
+	if s.c.logCalls {
+		call.start = time.Now()
+	}
 	reply := reflect.New(req.m.replyType)
 	werr := invoke(call, req, reply)
 	if call.in != nil {
 		call.in.Close()
 	}
-	s.c.track(call, false)
 	if werr == nil {
 		werr = reply.Interface().(Reply).result().Err
 	}

@@ -220,7 +220,7 @@ func (l *link) dial(ctx context.Context, announce bool) (*client, error) {
 		l.err = err
 		return nil, err
 	}
-	l.cl = newClient(conn, l.c.oneWayFailed)
+	l.cl = newClient(conn, l.c.oneWayFailed, &l.c.wg)
 	return l.cl, nil
 }
 

@@ -3,6 +3,7 @@ package remote
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"runtime"
@@ -133,35 +134,49 @@ func BenchmarkUiSay(b *testing.B) {
 	fl.report(b)
 }
 
-// BenchmarkProvisionSay100 is a Provision call that says 100 lines on the
-// host's Ui, against 101 raw TCP round trips (one for the call, one per
-// Say).
-func BenchmarkProvisionSay100(b *testing.B) {
-	fake := &packertest.Provisioner{ProvisionFunc: func(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
-		for range 100 {
-			ui.Say("a line of progress")
-		}
-		return nil
-	}}
-	s := connect(b, "tcp", fake)
-	p := s.hc.Provisioner()
-	fl := &floor{echo: newTCPEcho(b), perOp: 101}
-	hostUi := &countingUi{}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if err := p.Provision(context.Background(), hostUi, nil); err != nil {
-			b.Fatal(err)
-		}
-		if i%4 == 0 {
-			fl.sample(b, 101)
-		}
+// BenchmarkProvisionSays is a Provision that says 100 or 10,000 lines on
+// the host's Ui (one-way calls), against a small call (Prepare) through
+// the same plugin, timed in alternating blocks: x-small-call is the ratio.
+func BenchmarkProvisionSays(b *testing.B) {
+	for _, lines := range []int{0, 1, 100, 10000} {
+		b.Run(fmt.Sprint(lines), func(b *testing.B) {
+			fake := &packertest.Provisioner{ProvisionFunc: func(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
+				for range lines {
+					ui.Say("a line of progress")
+				}
+				return nil
+			}}
+			s := connect(b, "tcp", fake)
+			p := s.hc.Provisioner()
+			hostUi := &countingUi{}
+			var small time.Duration
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if err := p.Provision(context.Background(), hostUi, nil); err != nil {
+					b.Fatal(err)
+				}
+				if i%4 == 0 {
+					b.StopTimer()
+					start := time.Now()
+					for range 8 {
+						if err := p.Prepare(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					small += time.Since(start) / 8
+					b.StartTimer()
+				}
+			}
+			b.StopTimer()
+			if got := hostUi.says.Load(); got != int64(lines*b.N) {
+				b.Fatalf("host saw %d Says, want %d", got, lines*b.N)
+			}
+			per := float64(b.Elapsed()) / float64(b.N)
+			b.ReportMetric(per/(float64(small)/float64((b.N+3)/4)), "x-small-call")
+			b.ReportMetric(float64(lines)/(per/1e9), "lines/s")
+		})
 	}
-	b.StopTimer()
-	if got := hostUi.says.Load(); got != int64(100*b.N) {
-		b.Fatalf("host saw %d Says, want %d", got, 100*b.N)
-	}
-	fl.report(b)
 }
 
 // discardComm is a Communicator whose Upload reads and drops everything.
