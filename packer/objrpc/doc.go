@@ -31,6 +31,23 @@
 // hand-off and calls on one stream overlap. A stream's client has no
 // goroutine: the callers waiting for replies take turns reading them.
 //
+// # One-way calls
+//
+// Proxy.Send makes a call that is not waited for: a request of Seq 0, which
+// the server runs on the goroutine that reads the stream, in the order the
+// requests arrive, and answers only if it fails (a response of Seq 0 that
+// the sender logs, with the method, and counts in Stats.OneWayFailed).
+// When Send returns, the call is on its way, not yet run. A waited-for call
+// on the same stream runs after every one-way call sent before it. The
+// sender sends "Runtime.Sync" after every 128 one-way calls and waits for
+// the older of two outstanding Syncs, so at most 256 calls per stream are
+// unconfirmed: a receiver that stops (a Ui that blocks) slows the sender
+// down, and a sender that dies loses at most those. When a scope closes,
+// its streams are synced first, so a served call's reply always follows
+// every one-way call the callee made on the objects it received: one round
+// trip per object used, not one per call. Calls left unconfirmed by a
+// stream that breaks are logged and counted in Stats.OneWayLost.
+//
 // # Objects and lifetimes
 //
 // The side that serves an object takes an id (mux.Broker.NextID), enters

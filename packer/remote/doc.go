@@ -30,6 +30,15 @@
 // Every service also answers Cancel. The argument and reply structs, with
 // their msgpack field names, are in this package's internal/wire.
 //
+// Ui.Say, Message, Error and Machine, and the progress updates
+// (TrackUpdate), have no result and are one-way calls (see objrpc): they
+// return once the line is on its way, without a round trip, and run on the
+// host in the order they were made. The call that carried the Ui
+// (Provision, say) returns to the host only after every line the plugin
+// said on it has run there. A plugin that dies right after a Say may lose
+// the lines still in flight: at most 256 per Ui. A Say that fails on the
+// host (its Ui panicked) is logged by the plugin.
+//
 // # Objects
 //
 // The objects a call carries (the Ui, Hook, Communicator, Artifact and
