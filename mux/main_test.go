@@ -6,11 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/muxplug/muxplug/internal/testnet"
 )
 
 func TestMain(m *testing.M) {
@@ -51,36 +52,7 @@ func shortConfig() *Config {
 // closed at cleanup.
 func connPair(t testing.TB, network string) (net.Conn, net.Conn) {
 	t.Helper()
-	if network == "pipe" {
-		c1, c2 := net.Pipe()
-		t.Cleanup(func() { c1.Close(); c2.Close() })
-		return c1, c2
-	}
-	addr := "127.0.0.1:0"
-	if network == "unix" {
-		addr = filepath.Join(t.TempDir(), "s")
-	}
-	l, err := net.Listen(network, addr)
-	if err != nil {
-		t.Fatalf("listen %s: %v", network, err)
-	}
-	defer l.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := l.Accept()
-		accepted <- c
-	}()
-	c1, err := net.Dial(network, l.Addr().String())
-	if err != nil {
-		t.Fatalf("dial %s: %v", network, err)
-	}
-	c2 := <-accepted
-	if c2 == nil {
-		c1.Close()
-		t.Fatalf("accept %s failed", network)
-	}
-	t.Cleanup(func() { c1.Close(); c2.Close() })
-	return c1, c2
+	return testnet.Pair(t, network)
 }
 
 // pair returns a host (client) and plugin (server) broker connected over

@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/muxplug/muxplug/internal/testnet"
 	"github.com/muxplug/muxplug/mux"
 	"github.com/muxplug/muxplug/packer/objrpc"
 	"github.com/muxplug/muxplug/packer/packertest"
@@ -68,35 +69,11 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
-// connPair returns two connected ends over network, closed at cleanup.
+// connPair returns the two ends of a connection over network; both are
+// closed at cleanup.
 func connPair(t testing.TB, network string) (net.Conn, net.Conn) {
 	t.Helper()
-	if network == "pipe" {
-		c1, c2 := net.Pipe()
-		t.Cleanup(func() { c1.Close(); c2.Close() })
-		return c1, c2
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer l.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := l.Accept()
-		accepted <- c
-	}()
-	c1, err := net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	c2 := <-accepted
-	if c2 == nil {
-		c1.Close()
-		t.Fatal("accept failed")
-	}
-	t.Cleanup(func() { c1.Close(); c2.Close() })
-	return c1, c2
+	return testnet.Pair(t, network)
 }
 
 // pair returns a host (mux client) and a plugin (mux server) broker over
