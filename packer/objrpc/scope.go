@@ -161,33 +161,6 @@ func (c *Conn) yours(obj interface{}) (Ref, bool) {
 	return Ref{}, false
 }
 
-// release ends the releasable objects ids that the peer no longer uses.
-// Ids that are not releasable objects of c are ignored.
-func (c *Conn) release(ids []uint32) {
-	var gone []*object
-	c.mu.Lock()
-	for _, id := range ids {
-		if o := c.objects[id]; o != nil && id != 0 && o.scope == nil && o.data == nil {
-			gone = append(gone, o)
-		}
-	}
-	c.mu.Unlock()
-	if len(gone) == 0 {
-		return
-	}
-	for _, o := range gone {
-		o.stop()
-	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
-		for _, o := range gone {
-			o.work.Wait()
-			o.closeReceiver()
-		}
-	}()
-}
-
 func memoKeyOf(svc string, obj interface{}) (memoKey, bool) {
 	if !canCompare(obj) {
 		return memoKey{}, false
