@@ -85,12 +85,13 @@ func (c *Call) ExportResult(k *Kind, obj interface{}) (Ref, error) {
 }
 
 // streamServer serves the calls arriving on one stream of an object. The
-// goroutine that reads a request runs its method itself, after starting
-// another to read the next request, so a method starts without a
-// goroutine hand-off and long calls overlap their Cancel; an idle stream
-// holds one goroutine whose stack has not grown. Cancel and
-// Runtime.Release run on the reading goroutine, which then reads on, and
-// so do one-way calls (see oneway.go), in the order they arrive.
+// goroutine that reads a request runs its method itself, so a method
+// starts without a goroutine hand-off; if the method takes longer than
+// inlineBudget, another goroutine starts reading the stream meanwhile, so
+// that long calls overlap the stream's other calls and their own Cancel.
+// Cancel and Runtime.Release run on the reading goroutine, which then
+// reads on, and so do one-way calls (see oneway.go), in the order they
+// arrive.
 type streamServer struct {
 	c    *Conn
 	o    *object // nil: the id is not served; every call gets ErrExpired
@@ -141,12 +142,22 @@ func (s *streamServer) serve() {
 			continue
 		}
 		s.calls.Add(1)
-		s.spawn()
+		next := time.AfterFunc(inlineBudget, s.spawn)
 		s.run(&req)
 		s.calls.Done()
-		return
+		if !next.Stop() {
+			return // the method outlasted its budget: another goroutine reads now
+		}
 	}
 }
+
+// inlineBudget is how long a method runs on the goroutine that read its
+// request before another goroutine starts reading the stream's next
+// requests. A quick method (most are) thus costs no goroutine at all and
+// the next request is read right after its reply; a long one (a Run, an
+// Ask waiting for a person) lets the stream's other requests, and its own
+// Cancel, through after at most this delay.
+const inlineBudget = 50 * time.Microsecond
 
 // spawn starts the goroutine that reads the next request.
 func (s *streamServer) spawn() {
