@@ -30,6 +30,9 @@ type countingUi struct {
 
 func (u *countingUi) Say(string) { u.says.Add(1) }
 
+// Ask answers every question with "answer".
+func (u *countingUi) Ask(string) (string, error) { return "answer", nil }
+
 // tcpEcho is a raw TCP connection to a goroutine that echoes 64-byte
 // messages: the round-trip floor.
 type tcpEcho struct {
@@ -128,6 +131,30 @@ func BenchmarkUiSay(b *testing.B) {
 	if got := hostUi.says.Load(); got != int64(n)+1 {
 		b.Fatalf("host saw %d Says, want %d", got, n+1)
 	}
+	if fl.rounds == 0 {
+		fl.sample(b, 32)
+	}
+	fl.report(b)
+}
+
+// BenchmarkUiAsk is one Ui.Ask from the plugin to the host on an open
+// stream, a round trip, against one raw TCP 64-byte round trip.
+func BenchmarkUiAsk(b *testing.B) {
+	fl := &floor{echo: newTCPEcho(b), perOp: 1}
+	withPluginUi(b, func(ui packer.Ui) {
+		ui.Ask("warm up")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if a, err := ui.Ask("question"); err != nil || a != "answer" {
+				b.Fatalf("Ask = %q, %v", a, err)
+			}
+			if i%256 == 255 {
+				fl.sample(b, 32)
+			}
+		}
+		b.StopTimer()
+	})
 	if fl.rounds == 0 {
 		fl.sample(b, 32)
 	}
