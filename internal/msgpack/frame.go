@@ -57,8 +57,10 @@ type Conn struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	ahead  *[]byte          // bytes read past the current frame; nil when there are none
-	apos   int              // the first unread byte of ahead
+	ahead  []byte           // bytes read past the current frame, in small or pooled
+	pooled *[]byte          // the pooled buffer ahead is in; nil when none is held
+	busy   bool             // the last read filled its buffer: more bytes are likely waiting
+	small  [smallRead]byte  // what an idle Conn reads into
 	frame  *[]byte          // the frame between a header read and its body read; nil when idle
 	dec    *ugorji.Decoder  // decoder positioned after the header; nil when idle
 	prefix [PrefixSize]byte // scratch for the length prefix
@@ -212,28 +214,31 @@ func (c *Conn) readFrame(n int) error {
 	return nil
 }
 
-// aheadSize is the size of the read-ahead buffer: a read for a small frame
-// asks rwc for this much, so that a burst of small messages (one-way calls)
-// costs one Read of the stream per aheadSize bytes, not two per message.
-const aheadSize = 16 << 10
+// smallRead and aheadSize are the read-ahead buffers' sizes. A Conn waits
+// for the next message reading into an inline buffer of smallRead bytes, so
+// that an idle one holds no pooled buffer; when a read fills it (more bytes
+// are likely waiting: a burst of one-way calls), the next reads ask rwc for
+// aheadSize bytes at once, into a pooled buffer released as soon as it is
+// used up. A burst of small messages thus costs one Read of the stream per
+// aheadSize bytes, not two per message.
+const (
+	smallRead = 128
+	aheadSize = 16 << 10
+)
 
 var aheadPool = sync.Pool{New: func() any { b := make([]byte, aheadSize); return &b }}
 
-// readFull fills p, from the bytes read ahead first. A read of less than
-// aheadSize that the read-ahead bytes do not satisfy reads up to aheadSize
-// bytes into a pooled buffer, which is released as soon as it is used up,
-// so an idle Conn holds none.
+// readFull fills p, from the bytes read ahead first; a read larger than
+// aheadSize goes straight into p.
 func (c *Conn) readFull(p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
-		if c.ahead != nil {
-			k := copy(p[n:], (*c.ahead)[c.apos:])
+		if len(c.ahead) > 0 {
+			k := copy(p[n:], c.ahead)
 			n += k
-			c.apos += k
-			if c.apos == len(*c.ahead) {
-				*c.ahead = (*c.ahead)[:cap(*c.ahead)]
-				aheadPool.Put(c.ahead)
-				c.ahead = nil
+			c.ahead = c.ahead[k:]
+			if len(c.ahead) == 0 {
+				c.releaseAhead()
 			}
 			continue
 		}
@@ -241,15 +246,16 @@ func (c *Conn) readFull(p []byte) (int, error) {
 			k, err := io.ReadFull(c.rwc, p[n:])
 			return n + k, err
 		}
-		bufp := aheadPool.Get().(*[]byte)
-		k, err := io.ReadAtLeast(c.rwc, *bufp, 1)
-		if k > 0 {
-			*bufp = (*bufp)[:k]
-			c.ahead, c.apos = bufp, 0
-		} else {
-			aheadPool.Put(bufp)
+		buf := c.small[:]
+		if c.busy {
+			c.pooled = aheadPool.Get().(*[]byte)
+			buf = *c.pooled
 		}
-		if err != nil && k == 0 {
+		k, err := io.ReadAtLeast(c.rwc, buf, 1)
+		c.busy = k == len(buf)
+		c.ahead = buf[:k]
+		if k == 0 {
+			c.releaseAhead()
 			if n > 0 && err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
@@ -258,6 +264,20 @@ func (c *Conn) readFull(p []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// releaseAhead returns the pooled read-ahead buffer, if one is held.
+func (c *Conn) releaseAhead() {
+	c.ahead = nil
+	if c.pooled != nil {
+		aheadPool.Put(c.pooled)
+		c.pooled = nil
+	}
+}
+
+// Buffered reports how many bytes of the stream have been read ahead and
+// wait for the next ReadHeader: a reader that finds none may let another
+// goroutine wait for the next message.
+func (c *Conn) Buffered() int { return len(c.ahead) }
 
 // ReadBody decodes the body of the frame whose header was just read into
 // body, or discards it when body is nil, and releases the frame. It never

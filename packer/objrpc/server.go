@@ -148,6 +148,13 @@ func (s *streamServer) serve() {
 		if !next.Stop() {
 			return // the method outlasted its budget: another goroutine reads now
 		}
+		if s.mc.Buffered() == 0 {
+			// Nothing more has arrived yet: wait on a fresh goroutine,
+			// whose stack has not grown with the method's, so that an idle
+			// stream stays small. A busy stream is read on.
+			s.spawn()
+			return
+		}
 	}
 }
 
