@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 )
 
 // DebugEnv is the variable that puts a plugin started by hand (without
@@ -28,75 +29,80 @@ func debugMode(getenv func(string) string) string {
 
 // serveDebug is debug mode: s was started by hand (under a debugger,
 // say) with DebugEnv set. It listens, prints the reattach line (see
-// ReattachConfig) on sc.Stdout and then serves the hosts that attach with
-// it, one after the other: when one host's session ends, whether it
-// closed it or asked the plugin to exit, the plugin waits for the next.
-// It returns only when ctx ends (SIGINT or SIGTERM in Run), or when it
-// cannot listen again.
+// ReattachConfig) on sc.Stdout and then serves every host that attaches
+// with it, each in a session of its own with fresh default components,
+// several at once if they come together. A session ends as a launched
+// plugin's does (the host closes it or asks the plugin to exit), and the
+// plugin goes on listening. It returns ctx's cause once ctx ends (SIGINT
+// or SIGTERM in Run), after the sessions have ended.
 func (s *Set) serveDebug(ctx context.Context, sc *ServeConfig, network string, announceAfter <-chan struct{}) error {
 	secret, hexSecret, err := newSecret()
 	if err != nil {
 		return err
 	}
-	ln, relisten, cleanup, err := debugListen(network)
+	ln, cleanup, err := debugListen(network)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	defer ln.Close()
 	r := &ReattachConfig{Protocol: ProtocolVersion, Network: network, Addr: ln.Addr().String(),
 		Pid: os.Getpid(), Secret: hexSecret, Kinds: s.defaultKinds()}
 	if err := waitClosed(ctx, announceAfter); err != nil {
-		ln.Close()
 		return err
 	}
 	if _, err := fmt.Fprintln(sc.Stdout, r.Line()); err != nil {
-		ln.Close()
 		return fmt.Errorf("plugin: print reattach line: %w", err)
 	}
 	sc.Logger.Info("plugin: debug mode: serving the hosts that attach with the reattach line on stdout",
 		"pid", r.Pid, "network", r.Network, "addr", r.Addr)
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var sessions sync.WaitGroup
+	defer sessions.Wait()
 	for {
-		conn, err := acceptHost(ctx, ln, secret, sc.AuthTimeout) // closes ln
+		conn, err := ln.Accept()
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			return fmt.Errorf("plugin: accept: %w", err)
 		}
-		sc.Logger.Info("plugin: debug mode: a host attached")
-		err = serveConn(ctx, sc, conn, s)
-		if ctx.Err() != nil {
-			return context.Cause(ctx)
-		}
-		sc.Logger.Info("plugin: debug mode: the host detached; waiting for the next", "err", err)
-		if ln, err = relisten(r.Addr); err != nil {
-			return err
-		}
+		sessions.Add(1)
+		go func() {
+			defer sessions.Done()
+			s.serveAttached(ctx, sc, conn, secret)
+		}()
 	}
 }
 
-// debugListen opens debug mode's listener. relisten opens it again at the
-// same address once acceptHost has closed it; cleanup removes what
-// debugListen created.
-func debugListen(network string) (ln net.Listener, relisten func(string) (net.Listener, error), cleanup func(), err error) {
+// serveAttached authenticates one host of debug mode and serves it.
+func (s *Set) serveAttached(ctx context.Context, sc *ServeConfig, conn net.Conn, secret []byte) {
+	if err := checkAuth(conn, secret, sc.AuthTimeout); err != nil {
+		conn.Close()
+		sc.Logger.Warn("plugin: debug mode: dropped a connection", "err", err)
+		return
+	}
+	sc.Logger.Info("plugin: debug mode: a host attached")
+	err := serveConn(ctx, sc, conn, s)
+	sc.Logger.Info("plugin: debug mode: a host detached", "err", err)
+}
+
+// debugListen opens debug mode's listener; cleanup removes what it
+// created.
+func debugListen(network string) (ln net.Listener, cleanup func(), err error) {
 	cleanup = func() {}
 	if network == "tcp" {
 		ln, err = listenTCP(DefaultMinPort, DefaultMaxPort)
-		relisten = func(addr string) (net.Listener, error) {
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return nil, fmt.Errorf("%w: listen again: %w", errListen, err)
-			}
-			return ln, nil
-		}
-		return ln, relisten, cleanup, err
+		return ln, cleanup, err
 	}
 	dir, err := privateDir()
 	if err != nil {
-		return nil, nil, cleanup, err
+		return nil, cleanup, err
 	}
-	cleanup = func() { os.RemoveAll(dir) }
-	relisten = func(string) (net.Listener, error) { return listenUnix(dir) }
 	if ln, err = listenUnix(dir); err != nil {
-		cleanup()
-		return nil, nil, func() {}, err
+		os.RemoveAll(dir)
+		return nil, cleanup, err
 	}
-	return ln, relisten, cleanup, nil
+	return ln, func() { os.RemoveAll(dir) }, nil
 }
