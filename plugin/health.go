@@ -10,7 +10,7 @@ import (
 
 // Ping makes a round trip on the connection to the plugin (a yamux ping,
 // answered by the plugin's session without running any of its code) and
-// returns how long it took. It does not start the client: before Start it
+// returns how long it took, from the call to the answer. It does not start the client: before Start it
 // fails with ErrNotStarted.
 //
 // Ping blocks until the answer comes, ctx ends, or the session ends; a
@@ -26,11 +26,13 @@ func (c *Client) Ping(ctx context.Context) (time.Duration, error) {
 	if err := c.alive(); err != nil {
 		return 0, fmt.Errorf("plugin: ping: %w", err)
 	}
-	rtt, err := b.Ping(ctx)
-	if err != nil {
+	// Timed here: yamux starts its own clock only once the ping has been
+	// written, which leaves out the send and can miss most of the trip.
+	start := time.Now()
+	if _, err := b.Ping(ctx); err != nil {
 		return 0, fmt.Errorf("plugin: ping %s: %w", c.name(), c.wrapTransport(err))
 	}
-	return rtt, nil
+	return time.Since(start), nil
 }
 
 // unresponsive wraps err, a failure caused by a missed keepalive, with
