@@ -91,8 +91,9 @@ type ClientConfig struct {
 
 	// Reattach, if set, makes Start connect to a plugin that is already
 	// running (one started by hand in debug mode; see ReattachConfig)
-	// instead of starting a process; Cmd must then be nil. Kill ends the
-	// session and never signals the process. The config is copied.
+	// instead of starting a process; Cmd must then be nil, and MinPort,
+	// MaxPort and Network do not apply. Kill ends the session and never
+	// signals the process. The config is copied.
 	Reattach *ReattachConfig
 
 	// SecureConfig, if set, makes Start check the checksum of Cmd's

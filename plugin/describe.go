@@ -55,12 +55,14 @@ func (d *Description) list(k Kind) *[]string {
 }
 
 // Names returns the names of d's components of kind k (nil for an unknown
-// kind). The slice is d's own.
+// kind). The slice is d's own. It does not block; like every method of
+// Description, it may be called concurrently as long as nobody modifies d.
 func (d *Description) Names(k Kind) []string { return *d.list(k) }
 
 // Lookup returns nil if d offers a component of kind k called name, and
 // otherwise an error wrapping ErrUnknownComponent that lists what d
-// offers, as a plugin answers a request for a name it does not have.
+// offers, as a plugin answers a request for a name it does not have. It
+// does not block.
 func (d *Description) Lookup(k Kind, name string) error {
 	if serviceOf(k) == "" {
 		return fmt.Errorf("%w: no component kind %q (kinds: builder, command, hook, post-processor, provisioner)",

@@ -33,7 +33,8 @@ type ReattachConfig struct {
 }
 
 // Line returns r as the plugin prints it: ReattachEnv, "=", and r's JSON
-// in single quotes, a line a POSIX shell takes as an assignment.
+// in single quotes, a line a POSIX shell takes as an assignment. It does
+// not block.
 func (r *ReattachConfig) Line() string {
 	out, _ := json.Marshal(r) // cannot fail: strings, ints and a slice
 	return ReattachEnv + "='" + string(out) + "'"
@@ -60,7 +61,8 @@ func ParseReattach(s string) (*ReattachConfig, error) {
 }
 
 // ReattachFromEnv returns the configuration in the environment variable
-// ReattachEnv, or nil and no error if it is unset or empty.
+// ReattachEnv (parsed as ParseReattach does), or nil and no error if it is
+// unset or empty. It does not block and is safe for concurrent use.
 func ReattachFromEnv() (*ReattachConfig, error) {
 	v := os.Getenv(ReattachEnv)
 	if v == "" {

@@ -50,7 +50,8 @@ type ServeConfig struct {
 	// DefaultAuthTimeout (2s); negative means no limit.
 	AuthTimeout time.Duration
 
-	// Getenv reads the launch variables. Nil means os.Getenv, in which case
+	// Getenv reads the launch variables (and DebugEnv, for a plugin
+	// started without them). Nil means os.Getenv, in which case
 	// Serve also removes the secret from the process environment once read,
 	// so that the plugin's own children do not inherit it.
 	Getenv func(string) string
