@@ -44,6 +44,7 @@ type Client struct {
 	conn      *remote.Conn // the connection's runtime
 	unixDir   string
 	kinds     []string                // what the plugin serves: from its handshake line or Control.Info
+	since     time.Time               // when the process started, or the client attached
 	interrupt context.CancelCauseFunc // ends a Start in progress; set while it runs
 
 	wg       sync.WaitGroup // the monitor goroutine
@@ -119,6 +120,12 @@ func (c *Client) start(between func(handshake)) (string, error) {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.StartTimeout, ErrStartTimeout)
 	defer cancel()
+	if r := c.cfg.Reattach; r != nil {
+		return c.attach(ctx, r)
+	}
+	if err := c.cfg.SecureConfig.verify(c.cfg.Cmd); err != nil {
+		return "", c.startError(err)
+	}
 	env, secret, err := c.launchEnv()
 	if err != nil {
 		return "", err
@@ -128,7 +135,7 @@ func (c *Client) start(between func(handshake)) (string, error) {
 		return "", err
 	}
 	c.mu.Lock()
-	c.proc = p
+	c.proc, c.since = p, time.Now()
 	c.mu.Unlock()
 	hs, err := c.awaitHandshake(ctx, p)
 	if err != nil {
@@ -137,21 +144,27 @@ func (c *Client) start(between func(handshake)) (string, error) {
 	if between != nil {
 		between(hs)
 	}
-	ac, err := c.connect(ctx, hs, secret)
-	if err == nil {
-		err = c.identify(ctx, hs, ac)
-	}
-	if err != nil {
-		if ac != nil { // a refused secret explains any failure after the preface
-			if aerr := awaitAck(ctx, ac); errors.Is(aerr, ErrAuth) {
-				err = aerr
-			}
-		}
+	if err := c.open(ctx, hs, secret); err != nil {
 		return "", c.startError(err)
 	}
 	c.wg.Add(1)
 	go c.monitor(p)
 	return hs.Addr, nil
+}
+
+// open connects to the plugin hs names, authenticates with secret and
+// learns which kinds it serves.
+func (c *Client) open(ctx context.Context, hs handshake, secret []byte) error {
+	ac, err := c.connect(ctx, hs, secret)
+	if err == nil {
+		err = c.identify(ctx, hs, ac)
+	}
+	if err != nil && ac != nil { // a refused secret explains any failure after the preface
+		if aerr := awaitAck(ctx, ac); errors.Is(aerr, ErrAuth) {
+			err = aerr
+		}
+	}
+	return err
 }
 
 func (c *Client) startError(err error) error {
@@ -263,7 +276,7 @@ func (c *Client) connect(ctx context.Context, hs handshake, secret []byte) (*ack
 	c.mu.Lock()
 	c.broker = b
 	c.mu.Unlock()
-	rc, err := remote.NewConn(b, &objrpc.Options{Logger: c.cfg.Logger, WrapTransportError: c.wrapTransport})
+	rc, err := remote.NewConn(b, &objrpc.Options{Logger: c.cfg.Logger, WrapTransportError: c.wrapTransport, LogCalls: c.cfg.LogCalls})
 	if err != nil {
 		return ac, fmt.Errorf("open session: %w", err)
 	}
@@ -348,12 +361,16 @@ func (c *Client) abort() {
 }
 
 // Exited reports whether the plugin process has exited (or will never run:
-// the client was killed or failed to start). It does not block and is safe
-// for concurrent use.
+// the client was killed or failed to start); for a reattached client,
+// whether its session has ended. It does not block and is safe for
+// concurrent use.
 func (c *Client) Exited() bool {
 	c.mu.Lock()
 	p := c.proc
 	c.mu.Unlock()
+	if p == nil && c.reattached() {
+		return c.sessionEnded()
+	}
 	if p == nil {
 		select {
 		case <-c.killed:
@@ -375,6 +392,9 @@ func (c *Client) Exited() bool {
 // crashWait) for its exit status and last output and returns an *ExitError
 // wrapping err; otherwise it returns err.
 func (c *Client) wrapTransport(err error) error {
+	if errors.Is(err, mux.ErrKeepAliveTimeout) {
+		return c.unresponsive(err)
+	}
 	c.mu.Lock()
 	p := c.proc
 	c.mu.Unlock()

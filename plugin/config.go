@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/muxplug/muxplug/mux"
@@ -83,15 +84,40 @@ type ClientConfig struct {
 
 	// Mux tunes the connection's multiplexer. Nil means the zero
 	// mux.Config, whose fields all have working defaults. The Config is
-	// copied by Start.
+	// copied by Start. Its KeepAliveInterval and ConnectionWriteTimeout
+	// bound how long a plugin that stops answering (hung, or stopped
+	// with SIGSTOP) goes unnoticed: calls then fail with ErrUnresponsive.
 	Mux *mux.Config
+
+	// Reattach, if set, makes Start connect to a plugin that is already
+	// running (one started by hand in debug mode; see ReattachConfig)
+	// instead of starting a process; Cmd must then be nil, and MinPort,
+	// MaxPort and Network do not apply. Kill ends the session and never
+	// signals the process. The config is copied.
+	Reattach *ReattachConfig
+
+	// SecureConfig, if set, makes Start check the checksum of Cmd's
+	// binary before it runs it; see SecureConfig for what that does and
+	// does not protect against.
+	SecureConfig *SecureConfig
+
+	// LogCalls, if set, logs every call the host makes to the plugin and
+	// every call it serves for it, with its method, duration and error,
+	// to Logger at slog.LevelDebug. Off (the default), it costs nothing
+	// measurable.
+	LogCalls bool
 }
 
 // withDefaults returns a copy of c with defaults filled in, or an error
 // wrapping ErrInvalidConfig.
 func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
-	if c == nil || c.Cmd == nil {
+	switch {
+	case c == nil || c.Cmd == nil && c.Reattach == nil:
 		return nil, fmt.Errorf("%w: Cmd is nil", ErrInvalidConfig)
+	case c.Cmd != nil && c.Reattach != nil:
+		return nil, fmt.Errorf("%w: both Cmd and Reattach are set", ErrInvalidConfig)
+	case c.Reattach != nil && c.SecureConfig != nil:
+		return nil, fmt.Errorf("%w: SecureConfig checks a binary to run, and Reattach runs none", ErrInvalidConfig)
 	}
 	cfg := *c
 	cfg.MinPort = orDefault(cfg.MinPort, DefaultMinPort)
@@ -99,7 +125,15 @@ func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
 	cfg.StartTimeout = limit(cfg.StartTimeout, DefaultStartTimeout)
 	cfg.KillTimeout = limit(cfg.KillTimeout, DefaultKillTimeout)
 	cfg.Network = orDefault(cfg.Network, "tcp")
-	cfg.Name = orDefault(cfg.Name, filepath.Base(cfg.Cmd.Path))
+	cfg.SecureConfig = cfg.SecureConfig.clone()
+	if cfg.Reattach != nil {
+		r := *cfg.Reattach
+		r.Kinds = slices.Clone(r.Kinds)
+		cfg.Reattach = &r
+		cfg.Name = orDefault(cfg.Name, fmt.Sprintf("pid %d", r.Pid))
+	} else {
+		cfg.Name = orDefault(cfg.Name, filepath.Base(cfg.Cmd.Path))
+	}
 	cfg.Logger = orDefault(cfg.Logger, slog.Default())
 	var mc mux.Config
 	if c.Mux != nil {
@@ -111,6 +145,14 @@ func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
 }
 
 func (c *ClientConfig) validate() error {
+	switch {
+	case c.Reattach != nil:
+		return c.Reattach.validate()
+	case c.SecureConfig != nil:
+		if err := c.SecureConfig.validate(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case c.MinPort > c.MaxPort || c.MaxPort > 65535:
 		return fmt.Errorf("%w: port range %d-%d", ErrInvalidConfig, c.MinPort, c.MaxPort)

@@ -28,6 +28,7 @@ const (
 // controlService is the plugin side of the control service.
 type controlService struct {
 	kinds    []string
+	set      *Set // what the plugin offers; nil in tests of the bare service
 	exitOnce sync.Once
 	exit     chan struct{} // closed by the first Exit call
 }
@@ -39,6 +40,7 @@ func newControlService(kinds []string) *controlService {
 // Info reports what the plugin serves.
 func (s *controlService) Info(_ *objrpc.Call, _ *objrpc.NoArgs, reply *wire.Info) error {
 	reply.Kinds, reply.Pid, reply.Versions = s.kinds, os.Getpid(), supportedVersions
+	s.describeInto(reply)
 	return nil
 }
 

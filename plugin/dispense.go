@@ -65,23 +65,17 @@ func (c *Client) Provisioner() (packer.Provisioner, error) {
 // dispense starts the client if needed and checks that the plugin serves
 // kind and is still running.
 func (c *Client) dispense(kind string) (*remote.Conn, error) {
-	if _, err := c.Start(); err != nil {
+	rc, err := c.session()
+	if err != nil {
 		return nil, err
 	}
-	select {
-	case <-c.killed:
-		return nil, fmt.Errorf("plugin: %s: %w", c.cfg.Name, ErrKilled)
-	default:
-	}
 	c.mu.Lock()
-	rc, p, kinds := c.conn, c.proc, c.kinds
+	kinds := c.kinds
 	c.mu.Unlock()
-	select {
-	case <-p.exited:
-		return nil, p.exitError(nil)
-	default:
-	}
 	if !slices.Contains(kinds, kind) {
+		if len(kinds) == 0 { // a set without default components
+			return nil, fmt.Errorf("%w: %s has no default %s; ask for one by name", ErrWrongKind, c.cfg.Name, kind)
+		}
 		return nil, fmt.Errorf("%w: %s serves %s, not a %s", ErrWrongKind, c.cfg.Name, strings.Join(kinds, ", "), kind)
 	}
 	return rc, nil

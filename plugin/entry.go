@@ -64,14 +64,27 @@ func ServePostProcessor(p packer.PostProcessor) { serveMain(p) }
 // process, like ServeBuilder.
 func ServeProvisioner(p packer.Provisioner) { serveMain(p) }
 
-// serveMain is the body of the Serve* functions, the only place that exits
-// the process. It ignores SIGINT (the host, which shares the terminal,
-// drives cancellation), treats SIGTERM as a graceful stop, runs Serve with
-// the default ServeConfig and exits with one of the Exit* codes, printing
-// the error (if any) to stderr.
+// serveMain is the body of the Serve* functions: component is served as
+// a set of one (see Set.Run), so that the binary answers describe and
+// knows debug mode too.
 func serveMain(component interface{}) {
-	sig := handleSignals()
-	err := serve(sig.ctx, component, nil, sig.installed)
+	s, err := singleSet(component)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(ExitServeFailed)
+	}
+	s.runMain(os.Args[1:])
+}
+
+// serveAndExit serves s and exits the process, the only place that does.
+// It ignores SIGINT (the host, which shares the terminal, drives
+// cancellation) unless the plugin runs in debug mode, started by hand,
+// treats SIGTERM as a graceful stop, runs Serve with the default
+// ServeConfig and exits with one of the Exit* codes, printing the error (if
+// any) to stderr.
+func (s *Set) serveAndExit() {
+	sig := handleSignals(debugMode(os.Getenv) != "" && os.Getenv(MagicCookieKey) != MagicCookieValue)
+	err := s.serve(sig.ctx, nil, sig.installed)
 	code := exitCode(err, sig.stop())
 	switch {
 	case code == ExitNotPlugin:
@@ -83,29 +96,34 @@ func serveMain(component interface{}) {
 }
 
 // signals is the signal handling of a plugin process: SIGINT is ignored
-// and SIGTERM cancels ctx. Its goroutine installs it while the process goes
+// (or, with interrupt set, handled like SIGTERM) and SIGTERM cancels ctx. Its goroutine installs it while the process goes
 // on starting (installing it costs the young process a thread), and closes
 // installed once it is in place; Serve waits for that before it announces
 // itself, so a host never sees a plugin without it.
 type signals struct {
+	interrupt bool
 	ctx       context.Context
 	cancel    context.CancelFunc
 	installed chan struct{}
 	done      chan struct{} // closed when the goroutine returns
 }
 
-func handleSignals() *signals {
+func handleSignals(interrupt bool) *signals {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &signals{ctx: ctx, cancel: cancel, installed: make(chan struct{}), done: make(chan struct{})}
+	s := &signals{interrupt: interrupt, ctx: ctx, cancel: cancel, installed: make(chan struct{}), done: make(chan struct{})}
 	go s.run()
 	return s
 }
 
 func (s *signals) run() {
 	defer close(s.done)
-	signal.Ignore(os.Interrupt)
 	term := make(chan os.Signal, 1)
-	signal.Notify(term, syscall.SIGTERM)
+	if s.interrupt {
+		signal.Notify(term, syscall.SIGTERM, os.Interrupt)
+	} else {
+		signal.Ignore(os.Interrupt)
+		signal.Notify(term, syscall.SIGTERM)
+	}
 	defer signal.Stop(term)
 	close(s.installed)
 	select {

@@ -41,6 +41,8 @@ func (c *Client) kill() {
 	c.mu.Unlock()
 	if p != nil {
 		c.stop(p)
+	} else if c.reattached() {
+		c.detach() // never signals a process it did not start
 	}
 	c.wg.Wait()
 	if dir != "" {

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,7 +50,8 @@ type ServeConfig struct {
 	// DefaultAuthTimeout (2s); negative means no limit.
 	AuthTimeout time.Duration
 
-	// Getenv reads the launch variables. Nil means os.Getenv, in which case
+	// Getenv reads the launch variables (and DebugEnv, for a plugin
+	// started without them). Nil means os.Getenv, in which case
 	// Serve also removes the secret from the process environment once read,
 	// so that the plugin's own children do not inherit it.
 	Getenv func(string) string
@@ -73,6 +75,11 @@ type ServeConfig struct {
 	// (1s), which leaves the plugin time to exit on its own within the
 	// host's default KillTimeout; negative means no limit.
 	ExitTimeout time.Duration
+
+	// LogCalls, if set, logs every call the plugin serves and makes, with
+	// its method, duration and error, to Logger at slog.LevelDebug. Off
+	// (the default), it costs nothing measurable.
+	LogCalls bool
 }
 
 func (c *ServeConfig) withDefaults() ServeConfig {
@@ -161,8 +168,9 @@ func parsePort(getenv func(string) string, key string) (uint, error) {
 //
 // Serve blocks until the host closes the connection or asks the plugin to
 // exit (it then returns nil), or until ctx ends (it returns ctx's cause).
-// It returns ErrNotPlugin at once if the process was not launched by a host,
-// and otherwise an error wrapping ErrBadEnvironment, ErrIncompatibleVersion,
+// It returns ErrNotPlugin at once if the process was not launched by a host
+// (unless the debug variable asks for debug mode: see serveDebug and the
+// package doc), and otherwise an error wrapping ErrBadEnvironment, ErrIncompatibleVersion,
 // ErrNoPort, ErrHostGone, ErrConnectTimeout or the failure. It never exits
 // the process and does not touch signal handling; the Serve* functions do.
 func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
@@ -173,20 +181,32 @@ func Serve(ctx context.Context, component interface{}, cfg *ServeConfig) error {
 // until it is closed (or ctx ends): serveMain's signal handling is
 // installed meanwhile.
 func serve(ctx context.Context, component interface{}, cfg *ServeConfig, announceAfter <-chan struct{}) error {
-	kinds, err := componentKinds(component)
+	s, err := singleSet(component)
 	if err != nil {
 		return err
+	}
+	return s.serve(ctx, cfg, announceAfter)
+}
+
+// serve serves the set to the host that launched this process (see
+// Serve), or, in debug mode, to the hosts that attach (see serveDebug).
+func (s *Set) serve(ctx context.Context, cfg *ServeConfig, announceAfter <-chan struct{}) error {
+	if s.empty() {
+		return fmt.Errorf("%w: the set has no components", ErrInvalidConfig)
 	}
 	sc := cfg.withDefaults()
 	env, err := readLaunchEnv(sc.Getenv)
+	if errors.Is(err, ErrNotPlugin) && debugMode(sc.Getenv) != "" {
+		return s.serveDebug(ctx, &sc, debugMode(sc.Getenv), announceAfter)
+	}
 	if err != nil {
 		return err
 	}
-	conn, err := announceAndAccept(ctx, &sc, env, kinds, announceAfter)
+	conn, err := announceAndAccept(ctx, &sc, env, s.defaultKinds(), announceAfter)
 	if err != nil {
 		return err
 	}
-	return serveConn(ctx, &sc, conn, kinds, component)
+	return serveConn(ctx, &sc, conn, s)
 }
 
 // announceAndAccept listens, prints the handshake line (announcing kinds)
@@ -279,14 +299,14 @@ func watchStdin(r io.Reader) <-chan struct{} {
 // serveConn serves the control service and the component on conn until
 // the connection ends, the host asks the plugin to exit, or ctx ends; then
 // it ends the calls still running (see ServeConfig.ExitTimeout).
-func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, kinds []string, component interface{}) error {
+func serveConn(ctx context.Context, sc *ServeConfig, conn net.Conn, s *Set) error {
 	b, err := mux.Server(conn, sc.Mux)
 	if err != nil {
 		conn.Close()
 		return fmt.Errorf("plugin: open session: %w", err)
 	}
 	defer b.Close()
-	rc, ctl, err := newRuntime(b, sc, kinds, component)
+	rc, ctl, err := newRuntime(b, sc, s)
 	if err != nil {
 		return err
 	}
@@ -326,13 +346,19 @@ func lingerForClose(b *mux.Broker) {
 }
 
 // newRuntime starts the connection's runtime with the control service and
-// the component on the plugin's main object.
-func newRuntime(b *mux.Broker, sc *ServeConfig, kinds []string, component interface{}) (*remote.Conn, *controlService, error) {
-	ctl := newControlService(kinds)
-	opts := &objrpc.Options{Logger: sc.Logger, Services: map[string]interface{}{controlName: ctl}}
-	rc, err := remote.NewConn(b, opts, component)
+// the set's default components on the plugin's main object.
+func newRuntime(b *mux.Broker, sc *ServeConfig, s *Set) (*remote.Conn, *controlService, error) {
+	services, err := s.mainServices()
 	if err != nil {
-		return nil, nil, fmt.Errorf("plugin: serve %T: %w", component, err)
+		return nil, nil, fmt.Errorf("plugin: serve: %w", err)
+	}
+	ctl := newControlService(s.defaultKinds())
+	ctl.set = s
+	services[controlName] = ctl
+	opts := &objrpc.Options{Logger: sc.Logger, Services: services, LogCalls: sc.LogCalls}
+	rc, err := remote.NewConn(b, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("plugin: serve: %w", err)
 	}
 	return rc, ctl, nil
 }

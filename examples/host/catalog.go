@@ -1,66 +1,80 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+
+	"github.com/muxplug/muxplug/plugin"
 )
 
 // kindCommand is the kind of a command plugin, which no template section
 // holds.
 const kindCommand = "command"
 
-// catalog maps each example plugin's name to the kind of component it
-// serves ("" if unknown), so that a template naming a plugin that does not
-// exist, or one of another kind, is rejected before any plugin starts.
-type catalog map[string]string
+// catalog maps each example plugin's name to the kinds of the default
+// components it serves, as the plugin describes itself (nil if it could
+// not say), so that a template naming a plugin that does not exist, or one
+// of another kind, is rejected before any plugin starts.
+type catalog map[string][]string
 
-// serveCall finds the Serve function an example plugin's main.go calls,
-// which says what kind of component the plugin is.
-var serveCall = regexp.MustCompile(`plugin\.Serve(Builder|Command|Hook|PostProcessor|Provisioner)\(`)
-
-var serveKinds = map[string]string{"Builder": kindBuilder, "Command": kindCommand, "Hook": kindHook,
-	"PostProcessor": kindPostProcessor, "Provisioner": kindProvisioner}
-
-// sourceCatalog reads the kinds of the named example plugins of the
-// module at root from their main.go.
-func sourceCatalog(root string, names []string) catalog {
-	cat := make(catalog, len(names))
-	for _, name := range names {
-		src, err := os.ReadFile(filepath.Join(root, pluginsDir, name, "main.go"))
-		if m := serveCall.FindSubmatch(src); err == nil && m != nil {
-			cat[name] = serveKinds[string(m[1])]
-		} else {
-			cat[name] = ""
-		}
-	}
-	return cat
-}
-
-// binCatalog lists the plugins of a directory of built plugins, of unknown
-// kinds.
-func binCatalog(dir string) (catalog, error) {
+// describeCatalog runs every plugin of dir, a directory of built plugins,
+// with describe (plugin.Describe), all at once, and returns what they
+// serve. A binary that does not describe itself is in the catalog with
+// unknown kinds, and ctx bounds the runs.
+func describeCatalog(ctx context.Context, dir string) (catalog, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("host: list plugins: %w", err)
 	}
 	cat := make(catalog)
+	var mu sync.Mutex // guards cat
+	var wg sync.WaitGroup
 	for _, e := range entries {
-		if !e.IsDir() {
-			cat[strings.TrimSuffix(e.Name(), ".exe")] = ""
+		if e.IsDir() {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kinds := describedKinds(ctx, filepath.Join(dir, e.Name()))
+			mu.Lock()
+			cat[strings.TrimSuffix(e.Name(), ".exe")] = kinds
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return cat, ctx.Err()
+}
+
+// describedKinds returns the kinds of the default components of the
+// plugin at path, or nil if it does not describe itself.
+func describedKinds(ctx context.Context, path string) []string {
+	d, err := plugin.Describe(ctx, exec.Command(path))
+	if err != nil {
+		return nil
+	}
+	kinds := []string{}
+	for _, k := range []plugin.Kind{plugin.KindBuilder, plugin.KindCommand, plugin.KindHook,
+		plugin.KindPostProcessor, plugin.KindProvisioner} {
+		if slices.Contains(d.Names(k), plugin.DefaultName) {
+			kinds = append(kinds, string(k))
 		}
 	}
-	return cat, nil
+	return kinds
 }
 
 // names lists the plugins of the kind, sorted.
 func (cat catalog) names(kind string) []string {
 	var names []string
-	for name, k := range cat {
-		if k == kind || k == "" {
+	for name, kinds := range cat {
+		if kinds == nil || slices.Contains(kinds, kind) {
 			names = append(names, name)
 		}
 	}
@@ -76,8 +90,8 @@ func (cat catalog) lookup(kind, name string) error {
 	switch {
 	case !ok:
 		return fmt.Errorf("unknown %s %q; %s", kind, name, valid)
-	case have != "" && have != kind:
-		return fmt.Errorf("%q is a %s, not a %s; %s", name, have, kind, valid)
+	case have != nil && !slices.Contains(have, kind):
+		return fmt.Errorf("%q is a %s, not a %s; %s", name, strings.Join(have, " and a "), kind, valid)
 	}
 	return nil
 }

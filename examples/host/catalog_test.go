@@ -1,29 +1,47 @@
 package main
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
-func TestSourceCatalog(t *testing.T) {
-	root, err := moduleRoot(".")
+func TestDescribeCatalog(t *testing.T) {
+	cache, _ := testBins(t)
+	// The built plugins, and a file that is no plugin at all, whose kinds
+	// are unknown.
+	dir := t.TempDir()
+	built, err := os.ReadDir(filepath.Join(cache, binDir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	names, err := pluginNames(root)
+	for _, e := range built {
+		if err := os.Symlink(filepath.Join(cache, binDir, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "not-a-plugin"), []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	got, err := describeCatalog(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := catalog{"build": kindCommand, "files": kindBuilder, "notify": kindHook, "shell": kindProvisioner,
-		"targz": kindPostProcessor, "upload": kindProvisioner}
-	if got := sourceCatalog(root, names); !reflect.DeepEqual(got, want) {
-		t.Errorf("sourceCatalog(the example plugins) = %v, want %v", got, want)
+	want := catalog{"build": {kindCommand}, "files": {kindBuilder}, "notify": {kindHook}, "shell": {kindProvisioner},
+		"targz": {kindPostProcessor}, "upload": {kindProvisioner}, "not-a-plugin": nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("describeCatalog(the example plugins) = %v, want %v", got, want)
 	}
 }
 
 func TestCatalogLookup(t *testing.T) {
-	cat := catalog{"files": kindBuilder, "shell": kindProvisioner, "upload": kindProvisioner, "mystery": ""}
+	cat := catalog{"files": {kindBuilder}, "shell": {kindProvisioner}, "upload": {kindProvisioner}, "mystery": nil}
 	tests := []struct {
 		kind, name, want string // want "" for no error
 	}{

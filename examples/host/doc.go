@@ -8,8 +8,10 @@
 //
 // The host reads a JSON template (see Template in template.go and
 // examples/demo.json), builds the example plugins of examples/plugins into a
-// cache directory when they are missing or older than the sources, starts
-// one plugin process per component with plugin.NewClient, and runs:
+// cache directory when they are missing or older than the sources, asks
+// each what it serves (plugin.Describe: the binary run with the argument
+// describe) to check the template's types, starts one plugin process per
+// component with plugin.NewClient, and runs:
 //
 //  1. each builder, which calls the host back at its hook points;
 //  2. at every hook point, the template's hooks; at the provision hook the

@@ -110,23 +110,17 @@ func (h *host) run(ctx context.Context) (int, error) {
 	return supervise(ctx, h.opts.grace, l, h.ui, func() (int, error) { return exitOK, p.run(ctx) })
 }
 
-// plugins checks that every example plugin the template or -command names
-// exists and is of the right kind, then builds the example plugins if any
-// is used, and returns their directory.
+// plugins builds the example plugins if any is used, checks, with what
+// the built plugins describe of themselves, that every example plugin the
+// template or -command names exists and is of the right kind, and returns
+// their directory.
 func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 	if !h.usesExamples(tpl) {
 		return "", nil
 	}
 	root, err := moduleRoot(tpl.Dir, ".")
 	if err != nil {
-		return h.prebuilt(tpl, err)
-	}
-	names, err := pluginNames(root)
-	if err != nil {
-		return "", err
-	}
-	if err := sourceCatalog(root, names).check(tpl, h.opts.command); err != nil {
-		return "", err
+		return h.prebuilt(ctx, tpl, err)
 	}
 	cacheDir := h.opts.cache
 	if cacheDir == "" {
@@ -138,18 +132,25 @@ func (h *host) plugins(ctx context.Context, tpl *Template) (string, error) {
 	if err := b.ensure(ctx); err != nil {
 		return "", err
 	}
+	cat, err := describeCatalog(ctx, b.binaries())
+	if err != nil {
+		return "", err
+	}
+	if err := cat.check(tpl, h.opts.command); err != nil {
+		return "", err
+	}
 	return b.binaries(), nil
 }
 
 // prebuilt returns the plugins of the -cache directory as they are, when
 // the module's sources, needed to check they are up to date, are not
 // around (notFound says why).
-func (h *host) prebuilt(tpl *Template, notFound error) (string, error) {
+func (h *host) prebuilt(ctx context.Context, tpl *Template, notFound error) (string, error) {
 	if h.opts.cache == "" {
 		return "", notFound
 	}
 	dir := (&pluginBuild{cacheDir: h.opts.cache}).binaries()
-	cat, err := binCatalog(dir)
+	cat, err := describeCatalog(ctx, dir)
 	if err != nil {
 		return "", fmt.Errorf("%w; and no plugins in -cache: %v", notFound, err)
 	}
