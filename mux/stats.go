@@ -38,8 +38,9 @@ func (b *Broker) Ping(ctx context.Context) (time.Duration, error) {
 	b.mu.Unlock()
 	go func() { // owned by b: Close waits for it, and ends it by closing the session
 		defer b.wg.Done()
-		rtt, err := b.sess.Ping()
-		done <- result{rtt, err}
+		start := time.Now() // yamux's own figure starts after the ping is written
+		_, err := b.sess.Ping()
+		done <- result{time.Since(start), err}
 	}()
 	select {
 	case r := <-done:
