@@ -215,8 +215,8 @@ func (c *Client) awaitHandshake(ctx context.Context, p *process) (handshake, err
 	if r.err != nil {
 		return handshake{}, r.err
 	}
-	if err := checkVersion(c.versions, r.hs.Version); err != nil {
-		return handshake{}, &HandshakeError{Line: r.hs.String(), Err: err}
+	if err := c.checkAnnounced(ctx, p, r.hs); err != nil {
+		return handshake{}, err
 	}
 	return r.hs, nil
 }
@@ -233,8 +233,8 @@ func (c *Client) earlyExit(ctx context.Context, p *process) error {
 	select {
 	case r := <-p.handshake:
 		if r.err == nil {
-			if err := checkVersion(c.versions, r.hs.Version); err != nil {
-				return &HandshakeError{Line: r.hs.String(), Err: err}
+			if err := c.checkAnnounced(ctx, p, r.hs); err != nil {
+				return err
 			}
 		} else if r.err != io.EOF {
 			return r.err

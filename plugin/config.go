@@ -18,6 +18,7 @@ const (
 	DefaultMaxPort      = 25000
 	DefaultStartTimeout = time.Minute
 	DefaultKillTimeout  = 2 * time.Second
+	DefaultOutputStall  = 5 * time.Second
 )
 
 // ClientConfig is the configuration used to initialize a new plugin client.
@@ -55,10 +56,22 @@ type ClientConfig struct {
 
 	// Stderr, if non-nil, receives the plugin's stderr, and its stdout after
 	// the handshake line, line by line, each line ending in "\n" (as well as
-	// the log). Writes are serialized. A writer that falls more than about
-	// a thousand lines behind loses lines, and a note says how many; the
-	// plugin itself never blocks on its output.
+	// the log). Writes are serialized, on one goroutine that also logs the
+	// lines. No line is lost to a burst: up to 1 MiB of output waits for
+	// the writer and the logger, and beyond that the plugin waits too (its
+	// writes block once its pipes are full), as it would on a slow
+	// terminal. See OutputStall for a writer that stops.
 	Stderr io.Writer
+
+	// OutputStall is how long the writer of the plugin's output (Stderr
+	// and the Logger's handler) may take no line before the plugin stops
+	// waiting for it: lines that find the queue full are then dropped,
+	// counted, and reported by a note on Stderr and a warning in the log
+	// once the writer moves again. It moves again, and lines are waited
+	// for again, as soon as it takes a line. Zero means DefaultOutputStall
+	// (5s); negative means never drop (a stuck writer then holds the
+	// plugin up until Kill).
+	OutputStall time.Duration
 
 	// Name identifies the plugin in log records and errors. Empty means the
 	// base name of Cmd.Path.
@@ -124,6 +137,7 @@ func (c *ClientConfig) withDefaults() (*ClientConfig, error) {
 	cfg.MaxPort = orDefault(cfg.MaxPort, DefaultMaxPort)
 	cfg.StartTimeout = limit(cfg.StartTimeout, DefaultStartTimeout)
 	cfg.KillTimeout = limit(cfg.KillTimeout, DefaultKillTimeout)
+	cfg.OutputStall = limit(cfg.OutputStall, DefaultOutputStall)
 	cfg.Network = orDefault(cfg.Network, "tcp")
 	cfg.SecureConfig = cfg.SecureConfig.clone()
 	if cfg.Reattach != nil {

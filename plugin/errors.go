@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -77,24 +78,37 @@ func (e *HandshakeError) Error() string {
 func (e *HandshakeError) Unwrap() error { return e.Err }
 
 // VersionError describes a protocol version mismatch and which side should be
-// upgraded. It wraps ErrIncompatibleVersion.
+// upgraded. It wraps ErrIncompatibleVersion. Start returns it (in its error
+// chain) when the plugin refused every version the host offered, or
+// announced one the host did not offer.
 type VersionError struct {
 	Host   []int // versions the host speaks
-	Plugin int   // version the plugin announced
+	Plugin int   // version the plugin announced: its newest, when it refused
+
+	// Tail holds the last lines the plugin wrote to stderr (and to stdout
+	// after its handshake line), oldest first, without newlines: a plugin
+	// that refuses says why there before it exits.
+	Tail []string
 }
 
-// Error says which versions each side speaks and which side to upgrade.
+// Error says which versions each side speaks, which side to upgrade, and
+// what the plugin printed last.
 func (e *VersionError) Error() string {
-	hostMax := 0
-	for _, v := range e.Host {
-		hostMax = max(hostMax, v)
+	var b strings.Builder
+	if slices.Contains(e.Host, e.Plugin) { // the plugin refused although it announced a version we speak
+		fmt.Fprintf(&b, "plugin refused every protocol version the host offered (%s), announcing %d",
+			joinInts(e.Host), e.Plugin)
+	} else {
+		side := "the plugin"
+		if e.Plugin > slices.Max(append([]int{0}, e.Host...)) {
+			side = "the host (muxplug)"
+		}
+		fmt.Fprintf(&b, "plugin speaks protocol %d, host speaks %s: upgrade %s", e.Plugin, joinInts(e.Host), side)
 	}
-	side := "the plugin"
-	if e.Plugin > hostMax {
-		side = "the host (muxplug)"
+	if len(e.Tail) > 0 {
+		fmt.Fprintf(&b, "; last output: %q", strings.Join(e.Tail, "\n"))
 	}
-	return fmt.Sprintf("plugin speaks protocol %d, host speaks %s: upgrade %s",
-		e.Plugin, joinInts(e.Host), side)
+	return b.String()
 }
 
 // Unwrap returns ErrIncompatibleVersion.

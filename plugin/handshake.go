@@ -179,13 +179,3 @@ func chooseVersion(host, plugin []int) (int, bool) {
 	}
 	return best, true
 }
-
-// checkVersion is the host's check of the version a plugin announced.
-func checkVersion(host []int, announced int) error {
-	for _, h := range host {
-		if h == announced {
-			return nil
-		}
-	}
-	return &VersionError{Host: host, Plugin: announced}
-}

@@ -102,26 +102,20 @@ func TestVersions(t *testing.T) {
 			t.Errorf("chooseVersion(%v, %v) = %d, %v; want %d, %v", tt.host, tt.plugin, got, ok, tt.want, tt.ok)
 		}
 	}
-	checks := []struct {
-		host      []int
-		announced int
-		upgrade   string // "" means compatible
+	messages := []struct {
+		host   []int
+		plugin int
+		says   string
 	}{
-		{[]int{1}, 1, ""},
+		{[]int{1}, 1, "plugin refused every protocol version the host offered (1), announcing 1"},
 		{[]int{9}, 10, "upgrade the host"}, // numeric: 10 > 9
 		{[]int{10}, 9, "upgrade the plugin"},
 		{[]int{1, 3}, 2, "upgrade the plugin"},
 	}
-	for _, tt := range checks {
-		err := checkVersion(tt.host, tt.announced)
-		if tt.upgrade == "" {
-			if err != nil {
-				t.Errorf("checkVersion(%v, %d) = %v, want nil", tt.host, tt.announced, err)
-			}
-			continue
-		}
-		if !errors.Is(err, ErrIncompatibleVersion) || !strings.Contains(err.Error(), tt.upgrade) {
-			t.Errorf("checkVersion(%v, %d) = %v, want %q", tt.host, tt.announced, err, tt.upgrade)
+	for _, tt := range messages {
+		err := error(&VersionError{Host: tt.host, Plugin: tt.plugin})
+		if !errors.Is(err, ErrIncompatibleVersion) || !strings.Contains(err.Error(), tt.says) {
+			t.Errorf("VersionError{%v, %d} = %v, want %q", tt.host, tt.plugin, err, tt.says)
 		}
 	}
 }

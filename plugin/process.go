@@ -73,7 +73,7 @@ func startProcess(cmd *exec.Cmd, env []string, cfg *ClientConfig) (*process, err
 		closeAll(p.stdin, p.stdout, p.stderr)
 		return nil, fmt.Errorf("plugin: start %s: %w", cfg.Name, err)
 	}
-	p.relay = newRelay(cfg.Name, cfg.Stderr, cfg.Logger, 2)
+	p.relay = newRelay(cfg.Name, cfg.Stderr, cfg.Logger, 2, cfg.OutputStall)
 	go p.relay.produce("stderr", p.stderr)
 	go p.readStdout()
 	go p.wait()
@@ -141,6 +141,7 @@ func (p *process) awaitDrain() {
 	case <-p.relay.eof:
 	case <-t.C:
 		p.log.Warn("plugin: output still open after exit; cutting it off", "plugin", p.name)
+		p.relay.cutOff()
 		p.stdout.SetReadDeadline(time.Now())
 		p.stderr.SetReadDeadline(time.Now())
 		<-p.relay.eof // the readers return at once now

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +31,13 @@ func TestStartFailures(t *testing.T) {
 		},
 		{
 			name: "plugin older", mode: "serve", versions: []int{7},
-			check:    wantIs(ErrIncompatibleVersion),
+			check:    wantVersionError([]int{7}, 1, "plugin: incompatible protocol version: host speaks 7, plugin speaks 1"),
 			contains: []string{"plugin speaks protocol 1, host speaks 7: upgrade the plugin"},
+		},
+		{
+			name: "refuses a version the host speaks", mode: "refuser",
+			check:    wantVersionError([]int{1}, 1, "refusing: this plugin needs protocol 1 with extension x"),
+			contains: []string{"plugin refused every protocol version the host offered (1)"},
 		},
 		{
 			name: "exits before handshake", mode: "exit",
@@ -106,6 +112,22 @@ func wantIs(targets ...error) func(*testing.T, error) {
 			}
 		}
 		t.Errorf("Start error %v is none of %v", err, targets)
+	}
+}
+
+func wantVersionError(host []int, plugin int, tail string) func(*testing.T, error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		var ve *VersionError
+		if !errors.As(err, &ve) || !slices.Equal(ve.Host, host) || ve.Plugin != plugin {
+			t.Fatalf("Start error %v: want *VersionError{Host: %v, Plugin: %d}", err, host, plugin)
+		}
+		if !errors.Is(err, ErrIncompatibleVersion) {
+			t.Errorf("Start error %v does not wrap ErrIncompatibleVersion", err)
+		}
+		if !slices.Contains(ve.Tail, tail) {
+			t.Errorf("VersionError.Tail = %q, want the plugin's line %q", ve.Tail, tail)
+		}
 	}
 }
 
