@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -104,8 +105,8 @@ func (c *Client) attach(ctx context.Context, r *ReattachConfig) (string, error) 
 	if err != nil {
 		return "", c.startError(err)
 	}
-	if err := checkVersion(c.versions, hs.Version); err != nil {
-		return "", c.startError(err)
+	if !slices.Contains(c.versions, hs.Version) {
+		return "", c.startError(&VersionError{Host: c.versions, Plugin: hs.Version})
 	}
 	c.mu.Lock()
 	c.since = time.Now()
