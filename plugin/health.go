@@ -17,6 +17,11 @@ import (
 // plugin that does not answer within the mux ConnectionWriteTimeout ends
 // the session, as a missed keepalive does. It is safe for concurrent use.
 func (c *Client) Ping(ctx context.Context) (time.Duration, error) {
+	select {
+	case <-c.killed:
+		return 0, fmt.Errorf("plugin: ping %s: %w", c.name(), ErrKilled)
+	default:
+	}
 	c.mu.Lock()
 	b := c.broker
 	c.mu.Unlock()

@@ -48,6 +48,12 @@ func (c *Client) kill() {
 	if dir != "" {
 		os.RemoveAll(dir)
 	}
+	c.mu.Lock()
+	// What stays is what Exited and the error reports need (the process,
+	// its status and last output): a Client kept after Kill, in a plugin
+	// catalogue say, keeps no session, stream table or served object.
+	c.broker, c.conn, c.interrupt = nil, nil, nil
+	c.mu.Unlock()
 	unmanage(c)
 }
 
