@@ -1,3 +1,5 @@
+//go:build !windows
+
 package plugin
 
 import (
@@ -6,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -64,19 +65,6 @@ func waitReady(t *testing.T, out interface{ Read([]byte) (int, error) }) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("host not ready after 20s")
 	}
-}
-
-func readPid(t *testing.T, path string) int {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(string(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pid
 }
 
 // processGone reports whether pid no longer runs: it does not exist, or it

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -165,7 +164,7 @@ func TestKillBoundedOutput(t *testing.T) {
 		if _, err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { syscall.Kill(readPid(t, pidFile), syscall.SIGKILL) })
+		t.Cleanup(func() { killPid(readPid(t, pidFile)) })
 		start := time.Now()
 		c.Kill()
 		if d := time.Since(start); d > grace+2*time.Second {
