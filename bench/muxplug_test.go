@@ -22,8 +22,9 @@ import (
 
 // benchProvisioner answers Prepare with nothing to do, unless its config
 // has "says", which sets how many lines each later Provision says (100
-// until then).
-type benchProvisioner struct{ says atomic.Int64 }
+// until then), or "upload", which sets how many bytes a Provision given a
+// Communicator uploads (bulkSize until then).
+type benchProvisioner struct{ says, upload atomic.Int64 }
 
 func (p *benchProvisioner) Prepare(raws ...interface{}) error {
 	if len(raws) != 1 {
@@ -33,13 +34,20 @@ func (p *benchProvisioner) Prepare(raws ...interface{}) error {
 		if n, ok := cfg["says"].(int64); ok {
 			p.says.Store(n)
 		}
+		if n, ok := cfg["upload"].(int64); ok {
+			p.upload.Store(n)
+		}
 	}
 	return nil
 }
 
 func (p *benchProvisioner) Provision(ctx context.Context, ui packer.Ui, comm packer.Communicator) error {
 	if comm != nil {
-		return comm.Upload(ctx, "bench", &bulkSource{left: bulkSize}, nil)
+		size := p.upload.Load()
+		if size == 0 {
+			size = bulkSize
+		}
+		return comm.Upload(ctx, "bench", &bulkSource{left: size}, nil)
 	}
 	n := p.says.Load()
 	if n == 0 {
