@@ -216,6 +216,7 @@ func TestRelease(t *testing.T) {
 	defer in.Close()
 	const n = 200
 	rcvrs := make([]*testRcvr, n)
+	proxies := make([]*Proxy, n) // kept until every object has been seen served
 	for i := range rcvrs {
 		rcvrs[i] = newTestRcvr()
 		ref, err := plugin.ExportReleasable(testKind, rcvrs[i])
@@ -226,6 +227,7 @@ func TestRelease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		proxies[i] = p
 		if i%2 == 0 { // half of them dialed
 			var reply echoReply
 			if err := p.Call("Echo", &echoArgs{S: "x"}, &reply); err != nil {
@@ -236,6 +238,8 @@ func TestRelease(t *testing.T) {
 	if got := plugin.Stats().Objects; got != n {
 		t.Fatalf("plugin serves %d objects, want %d", got, n)
 	}
+	runtime.KeepAlive(proxies)
+	proxies = nil
 	waitFor(t, "the releases", func() bool {
 		runtime.GC()
 		return plugin.Stats().Objects == 0

@@ -142,12 +142,14 @@ func (s *streamServer) serve() {
 			continue
 		}
 		s.calls.Add(1)
-		next := time.AfterFunc(inlineBudget, s.spawn)
+		s.count(1) // the next reader's, taken now so that no count drops to zero meanwhile
+		next := time.AfterFunc(inlineBudget, func() { go s.serve() })
 		s.run(&req)
 		s.calls.Done()
 		if !next.Stop() {
 			return // the method outlasted its budget: another goroutine reads now
 		}
+		s.count(-1) // no reader was started: this goroutine reads on
 		if s.mc.Buffered() == 0 {
 			// Nothing more has arrived yet: wait on a fresh goroutine,
 			// whose stack has not grown with the method's, so that an idle
@@ -168,11 +170,16 @@ const inlineBudget = 50 * time.Microsecond
 
 // spawn starts the goroutine that reads the next request.
 func (s *streamServer) spawn() {
-	s.c.wg.Add(1)
-	if s.o != nil {
-		s.o.work.Add(1)
-	}
+	s.count(1)
 	go s.serve()
+}
+
+// count adds delta to the counts of reading goroutines (c.wg, o.work).
+func (s *streamServer) count(delta int) {
+	s.c.wg.Add(delta)
+	if s.o != nil {
+		s.o.work.Add(delta)
+	}
 }
 
 // end closes the stream once its calls have been answered.
